@@ -35,6 +35,12 @@ export const diskEncryption: CheckDefinition<DiskEncryptionFacts, DiskEncryption
   title: 'Disk encryption',
   factsSchema: DiskEncryptionFacts,
   defaultParams: { requireSwap: true, requireData: true },
+  summarize(facts) {
+    return facts.volumes.map((v) => {
+      const state = v.encrypted === true ? `encrypted${v.scheme ? ` (${v.scheme}${v.cipher ? `, ${v.cipher}` : ''})` : ''}` : v.encrypted === false ? 'NOT encrypted' : 'unknown';
+      return `${v.mount} on ${v.chain.join(' → ') || v.device}: ${state}`;
+    });
+  },
   evaluate(facts, params) {
     const considered = facts.volumes.filter(
       (v) => v.role === 'root' || (v.role === 'swap' && params.requireSwap) || (v.role === 'data' && params.requireData),

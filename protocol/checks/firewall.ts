@@ -29,6 +29,13 @@ export const firewall: CheckDefinition<FirewallFacts, FirewallParams> = {
   title: 'Host firewall',
   factsSchema: FirewallFacts,
   defaultParams: { requireInboundDeny: true },
+  summarize(facts) {
+    return facts.backends.map((b) => {
+      const state = b.active === null ? 'unknown' : b.active ? 'active' : 'inactive';
+      const inbound = b.active ? `, inbound default ${b.inboundDefault ?? 'unknown'}` : '';
+      return `${b.name}: ${state}${inbound}${b.detail ? ` (${b.detail})` : ''}`;
+    });
+  },
   evaluate(facts, params) {
     const active = facts.backends.filter((b) => b.active === true);
     const denying = active.filter((b) => b.inboundDefault === 'deny');

@@ -31,6 +31,10 @@ export const mdmEnrollment: CheckDefinition<MdmEnrollmentFacts, MdmEnrollmentPar
   title: 'Management (MDM) enrolment',
   factsSchema: MdmEnrollmentFacts,
   defaultParams: { allowedProviders: [] },
+  summarize(facts) {
+    if (!facts.agents.length) return ['no known management agent found'];
+    return facts.agents.map((a) => `${a.name}: ${a.installed ? 'installed' : 'not installed'}, enrolled ${a.enrolled === null ? 'unknown' : a.enrolled ? 'yes' : 'no'}${a.server ? ` (${a.server})` : ''}`);
+  },
   evaluate(facts, params) {
     const allowed = (p: string) => params.allowedProviders.length === 0 || params.allowedProviders.includes(p);
     const enrolled = facts.agents.filter((a) => a.enrolled === true);

@@ -45,6 +45,14 @@ export const patchLevel: CheckDefinition<PatchLevelFacts, PatchLevelParams> = {
   title: 'Patch level',
   factsSchema: PatchLevelFacts,
   defaultParams: { maxPendingSecurity: 0, maxDaysSinceUpgrade: 30, failOnRebootRequired: true, maxIndexAgeDays: 7 },
+  summarize(facts) {
+    const n = (v: number | null) => (v === null ? 'unknown' : String(v));
+    return [
+      `${facts.os.prettyName ?? `${facts.os.name} ${facts.os.version}`} (${facts.packageManager ?? 'no known package manager'})`,
+      `pending updates ${n(facts.pendingUpdates)}, of which security ${n(facts.pendingSecurityUpdates)}`,
+      `last upgrade ${facts.lastUpgradeAt ?? 'unknown'}; reboot required ${facts.rebootRequired === null ? 'unknown' : facts.rebootRequired ? 'yes' : 'no'}`,
+    ];
+  },
   evaluate(facts, params, ctx) {
     const fails: string[] = [];
     const unknowns: string[] = [];

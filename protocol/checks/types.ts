@@ -35,6 +35,8 @@ export interface CheckDefinition<F = unknown, P = unknown> {
   factsSchema: TSchema;
   defaultParams: P;
   evaluate(facts: F, params: P, ctx: EvaluationContext): Verdict;
+  /** Short human lines describing the facts, for terminals and reports. */
+  summarize(facts: F): string[];
 }
 
 /** One check's entry in an attestation. facts is null when the probe could not run at all. */

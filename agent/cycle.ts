@@ -1,0 +1,90 @@
+// One check cycle: collect every check (bounded concurrency, per-check timeout), evaluate locally with the
+// shared evaluate() so a person at the machine sees the verdict, then build, sign and spool the
+// attestation. Sending is the transport's job.
+import { checkDefinition, evaluateResult, type CheckResult } from '../protocol/checks/index.js';
+import { signEnvelope } from '../protocol/dsse.js';
+import { canonicalBytes } from '../protocol/jcs.js';
+import type { DeviceFacts } from '../protocol/messages.js';
+import { checkPolicy, type Policy } from '../protocol/policy.js';
+import { PAYLOAD_TYPE, buildStatement, type Predicate } from '../protocol/statement.js';
+import { VIGIL_VERSION } from '../protocol/version.js';
+import type { CollectDeps, PlatformCheck } from './checks/types.js';
+import type { DeviceKey } from './keystore.js';
+import type { Spool } from './spool.js';
+
+export const CHECK_TIMEOUT_MS = 60_000;
+export const MAX_CONCURRENT_CHECKS = 2;
+
+async function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(onTimeout()), ms);
+  });
+  try {
+    return await Promise.race([p, t]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function runChecks(checks: PlatformCheck[], deps: CollectDeps, policy: Policy, role: string, timeoutMs = CHECK_TIMEOUT_MS): Promise<CheckResult[]> {
+  const collectedAt = new Date(deps.now()).toISOString();
+  const results: CheckResult[] = new Array(checks.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < checks.length) {
+      const i = next++;
+      const check = checks[i]!;
+      const started = deps.now();
+      const collected = await withTimeout(
+        check.collect(deps).catch((err: Error) => ({ facts: null, reason: `probe failed: ${err.message}`, evidence: [] })),
+        timeoutMs,
+        () => ({ facts: null, reason: `probe timed out after ${timeoutMs} ms`, evidence: [] }),
+      );
+      const cp = checkPolicy(policy, role, check.id);
+      const base = { id: check.id, status: 'unknown' as const, reason: collected.reason, facts: collected.facts };
+      const verdict =
+        cp && !cp.enabled
+          ? { status: 'not_applicable' as const, reason: `disabled by policy for role ${role}` }
+          : evaluateResult(base, cp?.params ?? checkDefinition(check.id)?.defaultParams, { collectedAt, role });
+      const r: CheckResult = { id: check.id, status: verdict.status, facts: collected.facts, evidence: collected.evidence, durationMs: Math.max(0, deps.now() - started) };
+      if (verdict.reason) r.reason = verdict.reason;
+      results[i] = r;
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(MAX_CONCURRENT_CHECKS, checks.length) }, worker));
+  return results;
+}
+
+export interface AttestInput {
+  key: DeviceKey;
+  spool: Spool;
+  device: DeviceFacts;
+  role: string;
+  results: CheckResult[];
+  collectedAt: string;
+  agent?: Predicate['agent'];
+}
+
+/** Builds the next statement in the chain, signs it and writes it to the spool. Returns its sequence. */
+export async function attest(input: AttestInput): Promise<{ seq: number; envelope: string }> {
+  const head = input.spool.chainHead();
+  const seq = head.lastSeq + 1;
+  const predicate: Predicate = {
+    sequence: seq,
+    previous: head.lastSeq === 0 ? input.key.digest : head.lastHash!,
+    collectedAt: input.collectedAt,
+    agent: input.agent ?? { version: VIGIL_VERSION },
+    device: { ...input.device, role: input.role },
+    checks: input.results.map((r) => {
+      const entry: Predicate['checks'][number] = { id: r.id, status: r.status, facts: r.facts ?? null, evidence: r.evidence };
+      if (r.reason) entry.reason = r.reason;
+      if (r.durationMs !== undefined) entry.durationMs = r.durationMs;
+      return entry;
+    }),
+  };
+  const statement = buildStatement(input.key.digest, `device:${input.device.serial ? `serial:${input.device.serial}` : `hostname:${input.device.hostname}`}`, predicate);
+  const envelope = JSON.stringify(signEnvelope(PAYLOAD_TYPE, canonicalBytes(statement), input.key.privateKey, input.key.keyid));
+  await input.spool.append(seq, envelope);
+  return { seq, envelope };
+}

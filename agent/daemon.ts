@@ -1,0 +1,143 @@
+// The agent daemon: a check cycle every interval (with jitter), a session to the collector kept open with
+// exponential backoff and jitter between attempts, and everything un-acked resent in order on reconnect.
+import { DEFAULT_POLICY } from '../protocol/policy.js';
+import { VigilError } from '../protocol/errors.js';
+import type { DeviceFacts } from '../protocol/messages.js';
+import { attest, runChecks } from './cycle.js';
+import type { CollectDeps, PlatformCheck } from './checks/types.js';
+import type { DeviceKey } from './keystore.js';
+import { Session } from './transport.js';
+import type { Spool } from './spool.js';
+import type { Enrolment } from './state.js';
+
+export interface AgentContext {
+  enrolment: Enrolment;
+  key: DeviceKey;
+  spool: Spool;
+  checks: PlatformCheck[];
+  deps: CollectDeps;
+  deviceFacts(): Promise<DeviceFacts>;
+  log(line: string): void;
+}
+
+export const BACKOFF_BASE_MS = 1000;
+export const BACKOFF_MAX_MS = 5 * 60_000;
+
+/** Full-jitter exponential backoff: uniform in [base/4, min(max, base·2^attempt)]. */
+export function backoffDelay(attempt: number, random: () => number = Math.random, base = BACKOFF_BASE_MS, max = BACKOFF_MAX_MS): number {
+  const ceiling = Math.min(max, base * 2 ** Math.min(attempt, 30));
+  return Math.round(base / 4 + random() * Math.max(0, ceiling - base / 4));
+}
+
+/** Interval ±10 %, so a fleet rebooted together does not report in lockstep. */
+export function jittered(intervalMs: number, random: () => number = Math.random): number {
+  return Math.round(intervalMs * (0.9 + random() * 0.2));
+}
+
+export async function runCycle(ctx: AgentContext): Promise<{ seq: number; statuses: Record<string, string> }> {
+  const started = ctx.deps.now();
+  const [device, results] = await Promise.all([ctx.deviceFacts(), runChecks(ctx.checks, ctx.deps, DEFAULT_POLICY, ctx.enrolment.role)]);
+  const { seq } = await attest({ key: ctx.key, spool: ctx.spool, device, role: ctx.enrolment.role, results, collectedAt: new Date(started).toISOString() });
+  const statuses = Object.fromEntries(results.map((r) => [r.id, r.status]));
+  ctx.log(`cycle ${seq} done in ${ctx.deps.now() - started} ms: ${results.map((r) => `${r.id}=${r.status}`).join(' ')}`);
+  return { seq, statuses };
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+
+/** Run one cycle, then deliver everything spooled; resolves when all is acked, throws E_NOT_ACKED at the deadline. */
+export async function runOnce(ctx: AgentContext, timeoutMs: number): Promise<{ seq: number }> {
+  const { seq } = await runCycle(ctx);
+  const deadline = ctx.deps.now() + timeoutMs;
+  let attempt = 0;
+  let lastError: VigilError | null = null;
+  while (ctx.deps.now() < deadline) {
+    try {
+      const session = await Session.open(ctx.enrolment, ctx.key, ctx.spool);
+      const drained = await new Promise<boolean>((resolve) => {
+        const check = async () => {
+          if ((await ctx.spool.pendingSeqs()).length === 0) resolve(true);
+        };
+        session.on('acked', () => void check());
+        session.on('closed', (err) => {
+          lastError = err;
+          resolve(false);
+        });
+        setTimeout(() => resolve(false), Math.max(0, deadline - ctx.deps.now()));
+        void check();
+      });
+      session.close();
+      if (drained) return { seq };
+    } catch (err) {
+      lastError = err instanceof VigilError ? err : new VigilError('E_CONNECT', (err as Error).message);
+      if (lastError.code === 'E_CA_PIN_MISMATCH') break;
+    }
+    ctx.log(`delivery attempt ${attempt + 1} failed: ${lastError?.code ?? 'closed'} ${lastError?.message ?? ''}`);
+    await sleep(Math.min(backoffDelay(attempt++), Math.max(0, deadline - ctx.deps.now())));
+  }
+  const pending = (await ctx.spool.pendingSeqs()).length;
+  throw new VigilError(
+    'E_NOT_ACKED',
+    `${pending} attestation(s) not acknowledged within ${Math.round(timeoutMs / 1000)} s${lastError ? `: ${lastError.code} ${lastError.message}` : ''}`,
+  );
+}
+
+/** The long-running agent. Resolves when the signal aborts. */
+export async function runDaemon(ctx: AgentContext, signal: AbortSignal, intervalOverrideMs?: number): Promise<void> {
+  let session: Session | null = null;
+  let intervalMs = intervalOverrideMs ?? ctx.enrolment.intervalSeconds * 1000;
+  let cycleTimer: NodeJS.Timeout | undefined;
+  let cycling = false;
+
+  const cycle = async () => {
+    if (cycling || signal.aborted) return;
+    cycling = true;
+    try {
+      await runCycle(ctx);
+      await session?.pump();
+    } catch (err) {
+      ctx.log(`cycle failed: ${(err as Error).message}`);
+    } finally {
+      cycling = false;
+      if (!signal.aborted) cycleTimer = setTimeout(() => void cycle(), jittered(intervalMs));
+    }
+  };
+  const recheckNow = () => {
+    clearTimeout(cycleTimer);
+    void cycle();
+  };
+  void cycle();
+
+  let attempt = 0;
+  while (!signal.aborted) {
+    try {
+      session = await Session.open(ctx.enrolment, ctx.key, ctx.spool);
+      attempt = 0;
+      if (!intervalOverrideMs) intervalMs = session.welcome.intervalSeconds * 1000;
+      ctx.log(`connected to ${ctx.enrolment.url}; collector holds up to sequence ${session.welcome.lastSeq}`);
+      session.on('recheck', recheckNow);
+      const current = session;
+      const onAbort = () => current.close();
+      signal.addEventListener('abort', onAbort, { once: true });
+      const err = await new Promise<VigilError | null>((resolve) => current.once('closed', resolve));
+      signal.removeEventListener('abort', onAbort);
+      session = null;
+      if (signal.aborted) break;
+      ctx.log(`disconnected${err ? `: ${err.code} ${err.message}` : ''}`);
+    } catch (err) {
+      ctx.log(`connect failed: ${(err as Error).message}`);
+    }
+    const delay = backoffDelay(attempt++);
+    ctx.log(`reconnecting in ${(delay / 1000).toFixed(1)} s`);
+    await sleep(delay, signal);
+  }
+  clearTimeout(cycleTimer);
+  while (cycling) await sleep(50);
+}

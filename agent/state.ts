@@ -1,0 +1,83 @@
+// The agent's state directory: enrolment.json (device id, collector URL, pinned CA), key.pem (the device
+// key, 0600, never leaves the device), chain.json and spool/ (see spool.ts).
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, open } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import { VigilError } from '../protocol/errors.js';
+import { makeParser } from '../protocol/validate.js';
+
+export const Enrolment = Type.Object({
+  version: Type.Literal(1),
+  deviceId: Type.String({ pattern: '^dev_[0-9a-f]{32}$' }),
+  url: Type.String({ pattern: '^https?://' }),
+  caPem: Type.String(),
+  caSha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  role: Type.String(),
+  site: Type.Optional(Type.String()),
+  intervalSeconds: Type.Integer({ minimum: 10 }),
+  enrolledAt: Type.String(),
+});
+export type Enrolment = Static<typeof Enrolment>;
+const parseEnrolment = makeParser(Enrolment, 'E_STATE_CORRUPT', 'enrolment.json');
+
+export function defaultStateDir(): string {
+  if (process.env.VIGIL_AGENT_STATE) return process.env.VIGIL_AGENT_STATE;
+  if (process.platform === 'win32') return join(process.env.ProgramData ?? 'C:\\ProgramData', 'Vigil', 'agent');
+  if (process.platform === 'darwin') return '/Library/Application Support/Vigil/agent';
+  if (process.getuid?.() === 0) return '/var/lib/vigil-agent';
+  return join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'vigil-agent');
+}
+
+export interface StatePaths {
+  root: string;
+  enrolment: string;
+  key: string;
+  chain: string;
+  spool: string;
+}
+
+export function statePaths(dir: string): StatePaths {
+  const root = resolve(dir);
+  return { root, enrolment: join(root, 'enrolment.json'), key: join(root, 'key.pem'), chain: join(root, 'chain.json'), spool: join(root, 'spool') };
+}
+
+export async function ensureStateDir(p: StatePaths): Promise<void> {
+  await mkdir(p.spool, { recursive: true, mode: 0o700 });
+}
+
+/** Write a file so that a crash leaves either the old or the new content, never a torn one. */
+export async function writeFileDurable(file: string, data: string | Buffer, mode = 0o600): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`;
+  const fh = await open(tmp, 'w', mode);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, file);
+}
+
+export async function readEnrolment(p: StatePaths): Promise<Enrolment | null> {
+  if (!existsSync(p.enrolment)) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(p.enrolment, 'utf8'));
+  } catch {
+    throw new VigilError('E_STATE_CORRUPT', `${p.enrolment} is not valid JSON`);
+  }
+  return parseEnrolment(raw);
+}
+
+export async function requireEnrolment(p: StatePaths): Promise<Enrolment> {
+  const e = await readEnrolment(p);
+  if (!e) throw new VigilError('E_NOT_ENROLLED', `no enrolment in ${p.root}: run "vigil-agent enroll <enrolment string> --state ${p.root}" first`);
+  return e;
+}
+
+export async function writeEnrolment(p: StatePaths, e: Enrolment): Promise<void> {
+  await writeFileDurable(p.enrolment, JSON.stringify(e, null, 2) + '\n');
+}
+

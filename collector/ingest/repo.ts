@@ -1,0 +1,101 @@
+import type { Queryable } from '../db/types.js';
+
+export interface StreamDevice {
+  id: string;
+  public_key_pem: string;
+  key_digest: string;
+  role: string;
+  revoked_at: string | null;
+  last_seq: number;
+  last_hash: string | null;
+}
+
+export interface StoredResult {
+  checkId: string;
+  status: string;
+  reason: string | null;
+  agentStatus: string;
+  agentReason: string | null;
+  factsJson: string | null;
+}
+
+export const streamDevicesRepo = {
+  byId(q: Queryable, id: string) {
+    return q.get<StreamDevice>('SELECT id, public_key_pem, key_digest, role, revoked_at, last_seq, last_hash FROM devices WHERE id = ?', [id]);
+  },
+  touch(q: Queryable, id: string, at: string) {
+    return q.run('UPDATE devices SET last_seen_at = ? WHERE id = ?', [at, id]);
+  },
+  advance(
+    q: Queryable,
+    id: string,
+    seq: number,
+    hash: string,
+    at: string,
+    d: { hostname: string; osPlatform: string; osName: string; osVersion: string; arch: string; serial: string | null; model: string | null; agentVersion: string },
+  ) {
+    return q.run(
+      `UPDATE devices SET last_seq = ?, last_hash = ?, last_seen_at = ?, last_attested_at = ?, hostname = ?, os_platform = ?, os_name = ?,
+         os_version = ?, arch = ?, serial = ?, model = ?, agent_version = ? WHERE id = ? AND last_seq = ?`,
+      [seq, hash, at, at, d.hostname, d.osPlatform, d.osName, d.osVersion, d.arch, d.serial, d.model, d.agentVersion, id, seq - 1],
+    );
+  },
+};
+
+export const envelopesRepo = {
+  hashAt(q: Queryable, deviceId: string, seq: number) {
+    return q.get<{ sha256: string }>('SELECT sha256 FROM envelopes WHERE device_id = ? AND seq = ?', [deviceId, seq]);
+  },
+  insert(q: Queryable, e: { deviceId: string; seq: number; sha256: string; bytes: Buffer; collectedAt: string; receivedAt: string; policyVersion: string }) {
+    return q.run('INSERT INTO envelopes (device_id, seq, sha256, bytes, collected_at, received_at, policy_version) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      e.deviceId,
+      e.seq,
+      e.sha256,
+      e.bytes,
+      e.collectedAt,
+      e.receivedAt,
+      e.policyVersion,
+    ]);
+  },
+  bytes(q: Queryable, deviceId: string, seq: number) {
+    return q.get<{ bytes: Buffer; sha256: string }>('SELECT bytes, sha256 FROM envelopes WHERE device_id = ? AND seq = ?', [deviceId, seq]);
+  },
+  countFor(q: Queryable, deviceId: string) {
+    return q.get<{ n: number }>('SELECT COUNT(*) AS n FROM envelopes WHERE device_id = ?', [deviceId]);
+  },
+};
+
+export const resultsRepo = {
+  async insertAll(q: Queryable, deviceId: string, seq: number, collectedAt: string, results: StoredResult[]) {
+    for (const r of results) {
+      await q.run(
+        'INSERT INTO check_results (device_id, seq, check_id, status, reason, agent_status, agent_reason, facts_json, collected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [deviceId, seq, r.checkId, r.status, r.reason, r.agentStatus, r.agentReason, r.factsJson, collectedAt],
+      );
+    }
+  },
+};
+
+export const tamperRepo = {
+  insert(q: Queryable, t: { at: string; deviceId: string | null; code: string; seq: number | null; bytesSha256: string | null; remote: string | null; detail: string | null }) {
+    return q.run('INSERT INTO tamper_events (at, device_id, code, seq, bytes_sha256, remote, detail) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      t.at,
+      t.deviceId,
+      t.code,
+      t.seq,
+      t.bytesSha256,
+      t.remote,
+      t.detail,
+    ]);
+  },
+  list(q: Queryable, deviceId?: string) {
+    return deviceId
+      ? q.all<{ at: string; device_id: string | null; code: string; seq: number | null; detail: string | null }>(
+          'SELECT at, device_id, code, seq, detail FROM tamper_events WHERE device_id = ? ORDER BY id',
+          [deviceId],
+        )
+      : q.all<{ at: string; device_id: string | null; code: string; seq: number | null; detail: string | null }>(
+          'SELECT at, device_id, code, seq, detail FROM tamper_events ORDER BY id',
+        );
+  },
+};

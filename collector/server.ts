@@ -1,0 +1,78 @@
+// Starts a collector from a data directory: config, TLS material (created on first start unless the
+// operator supplied PEM files), SQLite database, then HTTPS + WSS on host:port.
+import { existsSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { VIGIL_VERSION } from '../protocol/version.js';
+import { buildApp, type CollectorServices } from './app.js';
+import { dataDir, ensureDataDir, publicUrlOf, writeRunInfo, type CollectorConfig, type DataDir } from './config.js';
+import { openSqlite } from './db/sqlite.js';
+import type { Db } from './db/types.js';
+import { createTlsMaterial, defaultServerNames, generatedTlsFiles, loadTlsMaterial, writeTlsMaterial, type TlsMaterial } from './tls.js';
+
+export interface InitResult {
+  dir: DataDir;
+  config: CollectorConfig;
+  tls: TlsMaterial;
+  createdConfig: boolean;
+  createdTls: boolean;
+}
+
+/** Idempotent: creates what is missing, reuses what exists. */
+export async function initDataDir(path: string, overrides: Partial<CollectorConfig> = {}): Promise<InitResult> {
+  const dir = dataDir(path);
+  const { config, created } = await ensureDataDir(dir, overrides);
+  const generated = generatedTlsFiles(dir.root);
+  const usesGenerated = config.tls.ca === generated.ca && config.tls.cert === generated.cert && config.tls.key === generated.key;
+  let createdTls = false;
+  if (usesGenerated && !existsSync(generated.ca)) {
+    await writeTlsMaterial(generated, createTlsMaterial(defaultServerNames([config.host])));
+    createdTls = true;
+  }
+  const tls = await loadTlsMaterial(config.tls);
+  const db = await openSqlite(dir.dbFile);
+  await db.close();
+  return { dir, config, tls, createdConfig: created, createdTls };
+}
+
+export interface RunningCollector {
+  app: FastifyInstance;
+  services: CollectorServices;
+  db: Db;
+  url: string;
+  port: number;
+  caSha256: string;
+  close(): Promise<void>;
+}
+
+export async function startCollector(path: string, opts: { host?: string; port?: number; logger?: boolean } = {}): Promise<RunningCollector> {
+  const init = await initDataDir(path);
+  const config = { ...init.config, ...(opts.host ? { host: opts.host } : {}), ...(opts.port !== undefined ? { port: opts.port } : {}) };
+  const db = await openSqlite(init.dir.dbFile);
+  const { app, services } = await buildApp({
+    db,
+    config,
+    caPem: init.tls.caPem,
+    caSha256: init.tls.caSha256,
+    https: config.insecureHttp ? null : { cert: init.tls.certPem, key: init.tls.keyPem },
+    logger: opts.logger ? { level: 'info' } : false,
+  });
+  await app.listen({ host: config.host, port: config.port });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const url = publicUrlOf(config, port);
+  await writeRunInfo(init.dir, { url, pid: process.pid, startedAt: new Date().toISOString() });
+  return {
+    app,
+    services,
+    db,
+    url,
+    port,
+    caSha256: init.tls.caSha256,
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
+export { VIGIL_VERSION };
