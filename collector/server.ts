@@ -41,6 +41,7 @@ export interface RunningCollector {
   url: string;
   port: number;
   caSha256: string;
+  caPem: string;
   close(): Promise<void>;
 }
 
@@ -68,6 +69,7 @@ export async function startCollector(path: string, opts: { host?: string; port?:
     url,
     port,
     caSha256: init.tls.caSha256,
+    caPem: init.tls.caPem,
     async close() {
       await app.close();
       await db.close();

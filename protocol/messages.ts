@@ -15,7 +15,7 @@ const V = Type.Literal(PROTOCOL_VERSION);
 const Str = (max: number, min = 0) => Type.String({ maxLength: max, minLength: min });
 const B64 = (max: number) => Type.String({ maxLength: max, pattern: '^[A-Za-z0-9+/_=-]*$' });
 const Hex64 = Type.String({ pattern: '^[0-9a-f]{64}$' });
-const IsoTime = Type.String({ maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$' });
+export const IsoTime = Type.String({ maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$' });
 const DeviceId = Type.String({ pattern: '^dev_[0-9a-f]{32}$' });
 const Seq = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 

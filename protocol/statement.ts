@@ -2,7 +2,7 @@
 // public key) and whose predicate is ours, versioned by its type URI.
 import { Type, type Static } from '@sinclair/typebox';
 import { CHECK_STATUSES } from './checks/types.js';
-import { DeviceFacts } from './messages.js';
+import { DeviceFacts, IsoTime } from './messages.js';
 import { makeParser } from './validate.js';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
@@ -33,7 +33,7 @@ export const Predicate = Type.Object({
   sequence: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
   /** sha256 of the previous envelope's bytes; for sequence 1, the device's public-key digest. */
   previous: Hex64,
-  collectedAt: Type.String({ maxLength: 40, format: 'date-time' }),
+  collectedAt: IsoTime,
   agent: Type.Object({ version: Str(64), binarySha256: Type.Optional(Hex64), configSha256: Type.Optional(Hex64) }),
   device: Type.Intersect([DeviceFacts, Type.Object({ role: Str(64) })]),
   checks: Type.Array(CheckEntry, { maxItems: 128 }),
