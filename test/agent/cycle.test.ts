@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { attest, runChecks } from '../../agent/cycle.js';
+import { backoffDelay, jittered } from '../../agent/daemon.js';
+import { generateDeviceKey } from '../../agent/keystore.js';
+import { Spool } from '../../agent/spool.js';
+import { ensureStateDir, statePaths } from '../../agent/state.js';
+import type { CollectDeps, PlatformCheck } from '../../agent/checks/types.js';
+import { checksFor } from '../../agent/checks/registry.js';
+import { parseEnvelope, verifyEnvelope } from '../../protocol/dsse.js';
+import { DEFAULT_POLICY } from '../../protocol/policy.js';
+import { PAYLOAD_TYPE, parseStatement } from '../../protocol/statement.js';
+import { CHECK_IDS } from '../../protocol/checks/index.js';
+import { DEVICE, tempDir } from '../helpers/collector.js';
+
+const deps: CollectDeps = {
+  run: async () => {
+    throw new Error('no commands in this test');
+  },
+  files: { readText: async () => null, mtimeMs: async () => null, exists: async () => false },
+  now: () => Date.now(),
+};
+
+const check = (id: string, collect: PlatformCheck['collect']): PlatformCheck => ({ id, collect });
+
+describe('runChecks', () => {
+  it('evaluates facts with the shared policy', async () => {
+    const [r] = await runChecks(
+      [check('firewall', async () => ({ facts: { backends: [{ name: 'nftables', active: true, inboundDefault: 'allow' }] }, evidence: [{ source: 'nft -j list ruleset', exitCode: 0 }] }))],
+      deps,
+      DEFAULT_POLICY,
+      'workstation',
+    );
+    expect(r).toMatchObject({ id: 'firewall', status: 'fail', reason: 'nftables is active but allows inbound traffic by default' });
+  });
+
+  it('turns a probe that throws or hangs into unknown with the reason, never pass', async () => {
+    const results = await runChecks(
+      [
+        check('firewall', async () => {
+          throw new Error('boom');
+        }),
+        check('disk_encryption', () => new Promise(() => undefined)),
+        check('mdm_enrollment', async () => ({ facts: null, reason: 'needs root', evidence: [] })),
+      ],
+      deps,
+      DEFAULT_POLICY,
+      'workstation',
+      200,
+    );
+    expect(results.map((r) => [r.status, r.reason])).toEqual([
+      ['unknown', 'probe failed: boom'],
+      ['unknown', 'probe timed out after 200 ms'],
+      ['unknown', 'needs root'],
+    ]);
+  });
+
+  it('says unknown, with why, for facts that do not match the check schema', async () => {
+    const [r] = await runChecks([check('firewall', async () => ({ facts: { backends: 'garbage' }, evidence: [] }))], deps, DEFAULT_POLICY, 'workstation');
+    expect(r!.status).toBe('error');
+    expect(r!.reason).toMatch(/facts do not match the check schema/);
+  });
+
+  it('registry covers every check on every platform, unsupported ones as unknown', async () => {
+    for (const platform of ['linux', 'darwin', 'win32', 'aix']) {
+      expect(checksFor(platform).map((c) => c.id)).toEqual(CHECK_IDS);
+    }
+    const [r] = await runChecks(checksFor('aix').slice(0, 1), deps, DEFAULT_POLICY, 'workstation');
+    expect(r).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/not implemented on aix/) });
+  });
+});
+
+describe('attest', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  beforeEach(async () => {
+    dir = await tempDir('vigil-attest-');
+  });
+  afterEach(async () => dir.cleanup());
+
+  it('chains envelopes: sequence 1 points at the key digest, later ones at the previous envelope bytes', async () => {
+    const paths = statePaths(dir.path);
+    await ensureStateDir(paths);
+    const spool = await Spool.open(paths);
+    const key = generateDeviceKey();
+    const input = { key, spool, device: DEVICE, role: 'workstation', results: [], collectedAt: '2026-11-23T10:00:00.000Z' };
+    const a = await attest(input);
+    const b = await attest(input);
+    const stA = parseStatement(JSON.parse(verifyEnvelope(parseEnvelope(JSON.parse(a.envelope)), key.publicKey, PAYLOAD_TYPE).toString()));
+    const stB = parseStatement(JSON.parse(verifyEnvelope(parseEnvelope(JSON.parse(b.envelope)), key.publicKey, PAYLOAD_TYPE).toString()));
+    expect(stA.predicate.sequence).toBe(1);
+    expect(stA.predicate.previous).toBe(key.digest);
+    expect(stA.subject[0]!.digest.sha256).toBe(key.digest);
+    expect(stB.predicate.sequence).toBe(2);
+    expect(stB.predicate.previous).toBe(createHash('sha256').update(a.envelope).digest('hex'));
+    expect(await spool.read(2)).toBe(b.envelope);
+  });
+});
+
+describe('timing', () => {
+  it('backs off exponentially with jitter, capped', () => {
+    expect(backoffDelay(0, () => 0)).toBe(250);
+    expect(backoffDelay(0, () => 1)).toBe(1000);
+    expect(backoffDelay(3, () => 1)).toBe(8000);
+    expect(backoffDelay(50, () => 1)).toBe(300_000);
+    expect(jittered(60_000, () => 0)).toBe(54_000);
+    expect(jittered(60_000, () => 1)).toBe(66_000);
+  });
+});

@@ -1,0 +1,137 @@
+// One machine end to end with real processes over real TLS on loopback: the collector CLI as a child
+// process, the agent CLI enrolling and streaming; the collector is killed with SIGKILL mid-stream and
+// restarted; the agent resumes and the database holds every sequence exactly once. Stored envelopes are
+// then checked with openssl, independently of the project's code.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqlite } from '../../collector/db/sqlite.js';
+import type { Db } from '../../collector/db/types.js';
+import { tempDir } from '../helpers/collector.js';
+import { AGENT_CLI, COLLECTOR_CLI, cli, freePort, start, until, type Child } from '../helpers/processes.js';
+
+let dir: { path: string; cleanup(): Promise<void> };
+let data: string;
+let state: string;
+let port: number;
+let collector: Child;
+let db: Db;
+
+const startCollector = async () => {
+  const c = start(COLLECTOR_CLI, ['start', '--data', data]);
+  await c.waitFor(/listening on https:\/\/127\.0\.0\.1:\d+/);
+  return c;
+};
+const seqs = async () => (await db.all<{ seq: number }>('SELECT seq FROM envelopes ORDER BY seq')).map((r) => r.seq);
+
+beforeAll(async () => {
+  dir = await tempDir('vigil-e2e-');
+  data = join(dir.path, 'collector');
+  state = join(dir.path, 'agent');
+  port = await freePort();
+  const init = await cli(COLLECTOR_CLI, ['init', '--data', data, '--host', '127.0.0.1', '--port', String(port)]);
+  expect(init.code, init.stderr).toBe(0);
+  collector = await startCollector();
+  db = await openSqlite(join(data, 'vigil.sqlite'));
+}, 120_000);
+
+afterAll(async () => {
+  collector?.proc.kill('SIGKILL');
+  await db?.close();
+  await dir?.cleanup();
+});
+
+describe('one machine, real processes', () => {
+  let deviceId: string;
+
+  it('enrols the agent with a token from the CLI', async () => {
+    const token = await cli(COLLECTOR_CLI, ['token', 'create', '--data', data, '--role', 'workstation', '--expires', '1h', '--max-uses', '1', '--json']);
+    expect(token.code, token.stderr).toBe(0);
+    const { enrolment } = JSON.parse(token.stdout);
+    expect(enrolment).toMatch(new RegExp(`^vigil\\+https://127\\.0\\.0\\.1:${port}/\\?token=tok_`));
+    const enrolled = await cli(AGENT_CLI, ['enroll', enrolment, '--state', state]);
+    expect(enrolled.code, enrolled.stderr).toBe(0);
+    deviceId = /enrolled as (dev_[0-9a-f]{32})/.exec(enrolled.stdout)![1]!;
+    const again = await cli(AGENT_CLI, ['enroll', enrolment, '--state', join(dir.path, 'agent2')]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/E_TOKEN_EXHAUSTED/);
+  });
+
+  it('run --once: one cycle, acked, results evaluated and mapped to Annex A', async () => {
+    const t0 = Date.now();
+    const once = await cli(AGENT_CLI, ['run', '--once', '--state', state]);
+    expect(once.code, once.stderr).toBe(0);
+    expect(once.stdout).toMatch(/attestation 1 acknowledged/);
+    console.log(`run --once cycle + delivery: ${Date.now() - t0} ms`);
+    expect(await seqs()).toEqual([1]);
+    const show = await cli(COLLECTOR_CLI, ['device', 'show', deviceId, '--data', data, '--json']);
+    const results = JSON.parse(show.stdout).results as { check_id: string; status: string; reason: string | null }[];
+    expect(results.map((r) => r.check_id).sort()).toEqual(['disk_encryption', 'firewall', 'mdm_enrollment', 'patch_level']);
+    for (const r of results) {
+      expect(['pass', 'fail', 'unknown', 'error', 'not_applicable']).toContain(r.status);
+      if (r.status !== 'pass') expect(r.reason, r.check_id).toBeTruthy();
+    }
+    const controls = JSON.parse((await cli(COLLECTOR_CLI, ['controls', '--device', deviceId, '--data', data, '--json'])).stdout) as { id: string; status: string }[];
+    expect(controls.map((c) => c.id)).toEqual(expect.arrayContaining(['8.1', '8.8', '8.20', '8.24', '5.9']));
+    const table = await cli(COLLECTOR_CLI, ['controls', '--data', data]);
+    expect(table.stdout).toMatch(/A\.8\.24\s+Use of cryptography/);
+  });
+
+  it('survives a collector SIGKILL mid-stream: every sequence stored exactly once', async () => {
+    const agent = start(AGENT_CLI, ['run', '--state', state, '--interval', '1s']);
+    try {
+      await until(async () => (await seqs()).length >= 3, 60_000, 'three attestations');
+      collector.proc.kill('SIGKILL');
+      await collector.exited;
+      const killedAt = (await seqs()).length;
+      // The agent keeps checking and spooling while the collector is down.
+      await until(async () => readdirSync(join(state, 'spool')).filter((f) => f.endsWith('.json')).length >= 2, 30_000, 'spooled entries');
+      collector = await startCollector();
+      await until(async () => (await seqs()).length >= killedAt + 3, 60_000, 'resumed delivery');
+      await agent.waitFor(/connected to .*collector holds up to sequence/, 10_000);
+    } finally {
+      agent.proc.kill('SIGTERM');
+      await agent.exited;
+    }
+    // Deliver anything still spooled, plus one more cycle.
+    const once = await cli(AGENT_CLI, ['run', '--once', '--state', state]);
+    expect(once.code, once.stderr).toBe(0);
+    const chain = JSON.parse(readFileSync(join(state, 'chain.json'), 'utf8')) as { lastSeq: number };
+    const stored = await seqs();
+    expect(stored).toEqual(Array.from({ length: chain.lastSeq }, (_, i) => i + 1));
+    expect(readdirSync(join(state, 'spool')).filter((f) => f.endsWith('.json'))).toEqual([]);
+    const tamper = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM tamper_events');
+    expect(tamper!.n).toBe(0);
+    console.log(`stored ${stored.length} attestations across a collector SIGKILL, none lost or duplicated`);
+  }, 180_000);
+
+  it('stored envelopes verify with openssl alone (PAE rebuilt, ECDSA P-256 signature)', async () => {
+    const dev = await db.get<{ public_key_pem: string }>('SELECT public_key_pem FROM devices WHERE id = ?', [deviceId]);
+    const rows = await db.all<{ seq: number; bytes: Buffer }>('SELECT seq, bytes FROM envelopes WHERE device_id = ? ORDER BY seq LIMIT 3', [deviceId]);
+    const pub = join(dir.path, 'pub.pem');
+    writeFileSync(pub, dev!.public_key_pem);
+    for (const row of rows) {
+      const env = JSON.parse(row.bytes.toString('utf8'));
+      const body = Buffer.from(env.payload, 'base64');
+      const type = Buffer.from(env.payloadType);
+      const paeFile = join(dir.path, `pae-${row.seq}.bin`);
+      const sigFile = join(dir.path, `sig-${row.seq}.der`);
+      writeFileSync(paeFile, Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${body.length} `), body]));
+      writeFileSync(sigFile, Buffer.from(env.signatures[0].sig, 'base64'));
+      const out = execFileSync('openssl', ['dgst', '-sha256', '-verify', pub, '-signature', sigFile, paeFile]).toString();
+      expect(out.trim()).toBe('Verified OK');
+      writeFileSync(paeFile, Buffer.concat([readFileSync(paeFile), Buffer.from(' ')]));
+      expect(() => execFileSync('openssl', ['dgst', '-sha256', '-verify', pub, '-signature', sigFile, paeFile], { stdio: 'pipe' })).toThrow();
+    }
+  });
+
+  it('run --once exits non-zero with a clear message when nothing acks in time', async () => {
+    collector.proc.kill('SIGKILL');
+    await collector.exited;
+    const once = await cli(AGENT_CLI, ['run', '--once', '--state', state, '--timeout', '3s']);
+    expect(once.code).toBe(2);
+    expect(once.stderr).toMatch(/E_NOT_ACKED: 1 attestation\(s\) not acknowledged within 3 s: E_CONNECT/);
+    collector = await startCollector();
+  }, 60_000);
+});
