@@ -61,6 +61,7 @@ export async function runOnce(ctx: AgentContext, timeoutMs: number): Promise<{ s
   while (ctx.deps.now() < deadline) {
     try {
       const session = await Session.open(ctx.enrolment, ctx.key, ctx.spool);
+      let timer: NodeJS.Timeout | undefined;
       const drained = await new Promise<boolean>((resolve) => {
         const check = async () => {
           if ((await ctx.spool.pendingSeqs()).length === 0) resolve(true);
@@ -70,9 +71,10 @@ export async function runOnce(ctx: AgentContext, timeoutMs: number): Promise<{ s
           lastError = err;
           resolve(false);
         });
-        setTimeout(() => resolve(false), Math.max(0, deadline - ctx.deps.now()));
+        timer = setTimeout(() => resolve(false), Math.max(0, deadline - ctx.deps.now()));
         void check();
       });
+      clearTimeout(timer);
       session.close();
       if (drained) return { seq };
     } catch (err) {

@@ -1,5 +1,5 @@
 // Terminal renderings shared by the CLI and the demo.
-import { checkDefinition } from '../protocol/checks/index.js';
+import { CHECK_IDS, checkDefinition } from '../protocol/checks/index.js';
 import { renderTable } from '../protocol/table.js';
 import type { DeviceRow } from './devices/repo.js';
 import type { DeviceControl, FleetControl, LatestResult } from './controls/service.js';
@@ -28,14 +28,18 @@ export function factLines(checkId: string, factsJson: string | null): string[] {
 export function formatDeviceResults(d: DeviceRow, results: LatestResult[]): string {
   const head = `${d.hostname} (${d.id}), role ${d.role}, ${d.os_name ?? ''} ${d.os_version ?? ''}, attestation #${d.last_seq} at ${d.last_attested_at ?? 'never'}`;
   if (!results.length) return `${head}\n  no attestation received yet`;
-  const blocks = results.map((r) => {
+  const order = (id: string) => (CHECK_IDS.indexOf(id) + CHECK_IDS.length + 1) % (CHECK_IDS.length + 1);
+  const sorted = [...results].sort((a, b) => order(a.check_id) - order(b.check_id));
+  const counts = sorted.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+  const summary = Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ');
+  const blocks = sorted.map((r) => {
     const title = checkDefinition(r.check_id)?.title ?? r.check_id;
     const lines = [`  ${r.status.toUpperCase().padEnd(7)} ${title} [${r.check_id}]`];
     if (r.reason) lines.push(`          reason: ${r.reason}`);
     for (const f of factLines(r.check_id, r.facts_json)) lines.push(`          · ${f}`);
     return lines.join('\n');
   });
-  return [head, ...blocks].join('\n');
+  return [head, `  ${summary}`, ...blocks].join('\n');
 }
 
 export function formatDeviceControls(controls: DeviceControl[]): string {
