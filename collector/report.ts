@@ -28,8 +28,9 @@ export function factLines(checkId: string, factsJson: string | null): string[] {
 export function formatDeviceResults(d: DeviceRow, results: LatestResult[]): string {
   const head = `${d.hostname} (${d.id}), role ${d.role}, ${d.os_name ?? ''} ${d.os_version ?? ''}, attestation #${d.last_seq} at ${d.last_attested_at ?? 'never'}`;
   if (!results.length) return `${head}\n  no attestation received yet`;
-  const order = (id: string) => (CHECK_IDS.indexOf(id) + CHECK_IDS.length + 1) % (CHECK_IDS.length + 1);
-  const sorted = [...results].sort((a, b) => order(a.check_id) - order(b.check_id));
+  // Display order is the catalogue's; checks this version does not know go last.
+  const rank = (id: string) => (CHECK_IDS.includes(id) ? CHECK_IDS.indexOf(id) : CHECK_IDS.length);
+  const sorted = [...results].sort((a, b) => rank(a.check_id) - rank(b.check_id));
   const counts = sorted.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
   const summary = Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ');
   const blocks = sorted.map((r) => {
