@@ -10,9 +10,12 @@ import type { CollectorConfig } from './config.js';
 import { EnrolmentService } from './enrolment/service.js';
 import { IngestService } from './ingest/service.js';
 import { DevicesService } from './devices/service.js';
+import { ControlsService } from './controls/service.js';
 import enrolmentPlugin from './plugins/enrolment.js';
 import streamPlugin from './plugins/stream.js';
 import statusPlugin from './plugins/status.js';
+import storagePlugin from './plugins/storage.js';
+import controlsPlugin from './plugins/controls.js';
 
 export interface AppDeps {
   db: Db;
@@ -24,12 +27,15 @@ export interface AppDeps {
   https?: { cert: string; key: string } | null;
   logger?: FastifyServerOptions['logger'];
   enrolRatePerMinute?: number;
+  /** Close the database when the app closes (the process owns it); tests that share a db pass false. */
+  closeDbOnShutdown?: boolean;
 }
 
 export interface CollectorServices {
   enrolment: EnrolmentService;
   ingest: IngestService;
   devices: DevicesService;
+  controls: ControlsService;
 }
 
 export function buildServices(db: Db, config: CollectorConfig, now: () => Date = () => new Date(), policy: () => Policy = () => DEFAULT_POLICY): CollectorServices {
@@ -37,6 +43,7 @@ export function buildServices(db: Db, config: CollectorConfig, now: () => Date =
     enrolment: new EnrolmentService(db, now, config.intervalSeconds),
     ingest: new IngestService(db, now, { maxClockSkewMs: config.maxClockSkewMs, maxEvidenceAgeMs: config.maxEvidenceAgeMs }, policy),
     devices: new DevicesService(db, now),
+    controls: new ControlsService(db),
   };
 }
 
@@ -69,6 +76,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   });
   app.setNotFoundHandler((_req, reply) => reply.status(404).send({ v: PROTOCOL_VERSION, code: 'E_NOT_FOUND', message: 'no such route' }));
 
+  await app.register(storagePlugin, { db: deps.db, closeOnShutdown: deps.closeDbOnShutdown ?? false });
+  await app.register(controlsPlugin, { service: services.controls });
   await app.register(streamPlugin, {
     ingest: services.ingest,
     now,

@@ -152,7 +152,7 @@ device
   .action(async (id, o) =>
     withServices(o.data, async (s) => {
       const d = await s.devices.get(id);
-      const results = await s.devices.latestResults(id);
+      const results = await s.controls.latestResults(id);
       console.log(o.json ? JSON.stringify({ device: d, results }, null, 2) : formatDeviceResults(d, results));
     }),
   );
@@ -175,10 +175,10 @@ program
   .action(async (o) =>
     withServices(o.data, async (s) => {
       if (o.device) {
-        const controls = await s.devices.controls(o.device);
+        const controls = await s.controls.forDevice(o.device);
         console.log(o.json ? JSON.stringify(controls, null, 2) : formatDeviceControls(controls));
       } else {
-        const fleet = await s.devices.fleetControls();
+        const fleet = await s.controls.fleet();
         console.log(o.json ? JSON.stringify(fleet, null, 2) : formatFleetControls(fleet));
       }
     }),

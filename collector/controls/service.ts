@@ -2,7 +2,8 @@
 // evidence it: any fail → fail; else any unknown or error (or a missing result) → unknown; else pass.
 // A check is partial evidence: controls also need policy and process evidence outside Vigil.
 import { CHECK_IDS, type CheckStatus } from '../../protocol/checks/index.js';
-import type { Queryable } from '../db/types.js';
+import { VigilError } from '../../protocol/errors.js';
+import type { Db, Queryable } from '../db/types.js';
 import { controlsEvidencedBy, type Strength } from './catalogue.js';
 
 export type ControlStatus = 'pass' | 'fail' | 'unknown' | 'not_applicable';
@@ -94,4 +95,22 @@ export function fleetControls(results: readonly LatestResult[], checkIds: readon
     perDevice.forEach((dc, i) => fleet[i]!.counts[dc.status]++);
   }
   return fleet;
+}
+
+export class ControlsService {
+  constructor(private readonly db: Db) {}
+
+  /** Latest result per check of one device (from its last stored attestation). */
+  async latestResults(deviceId: string): Promise<LatestResult[]> {
+    if (!(await this.db.get('SELECT 1 AS x FROM devices WHERE id = ?', [deviceId]))) throw new VigilError('E_NOT_FOUND', `device ${deviceId} does not exist`);
+    return latestResultsRepo.forDevice(this.db, deviceId);
+  }
+
+  async forDevice(deviceId: string): Promise<DeviceControl[]> {
+    return deviceControls(await this.latestResults(deviceId));
+  }
+
+  async fleet(): Promise<FleetControl[]> {
+    return fleetControls(await latestResultsRepo.forFleet(this.db));
+  }
 }

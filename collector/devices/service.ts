@@ -2,7 +2,6 @@ import { VigilError } from '../../protocol/errors.js';
 import type { Db } from '../db/types.js';
 import { audit } from '../audit.js';
 import { devicesRepo, type DeviceRow } from './repo.js';
-import { latestResultsRepo, deviceControls, fleetControls, type DeviceControl, type FleetControl, type LatestResult } from '../controls/service.js';
 import { tamperRepo } from '../ingest/repo.js';
 
 export class DevicesService {
@@ -28,19 +27,6 @@ export class DevicesService {
       if (r.changes !== 1) throw new VigilError('E_NOT_FOUND', `device ${id} does not exist or is already revoked`);
       await audit(q, now, actor, 'device.revoke', id, { reason });
     });
-  }
-
-  async latestResults(id: string): Promise<LatestResult[]> {
-    await this.get(id);
-    return latestResultsRepo.forDevice(this.db, id);
-  }
-
-  async controls(id: string): Promise<DeviceControl[]> {
-    return deviceControls(await this.latestResults(id));
-  }
-
-  async fleetControls(): Promise<FleetControl[]> {
-    return fleetControls(await latestResultsRepo.forFleet(this.db));
   }
 
   tamperEvents(deviceId?: string) {

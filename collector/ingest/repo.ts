@@ -66,13 +66,12 @@ export const envelopesRepo = {
 };
 
 export const resultsRepo = {
+  /** One multi-row INSERT per attestation (a handful of checks, far below SQLite's variable limit). */
   async insertAll(q: Queryable, deviceId: string, seq: number, collectedAt: string, results: StoredResult[]) {
-    for (const r of results) {
-      await q.run(
-        'INSERT INTO check_results (device_id, seq, check_id, status, reason, agent_status, agent_reason, facts_json, collected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [deviceId, seq, r.checkId, r.status, r.reason, r.agentStatus, r.agentReason, r.factsJson, collectedAt],
-      );
-    }
+    if (!results.length) return;
+    const rows = results.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+    const params = results.flatMap((r) => [deviceId, seq, r.checkId, r.status, r.reason, r.agentStatus, r.agentReason, r.factsJson, collectedAt]);
+    await q.run(`INSERT INTO check_results (device_id, seq, check_id, status, reason, agent_status, agent_reason, facts_json, collected_at) VALUES ${rows}`, params);
   },
 };
 

@@ -18,7 +18,7 @@ async function statusPlugin(app: FastifyInstance, opts: StatusOptions): Promise<
   app.get('/healthz', async () => ({ ok: true, version: opts.version, connected: app.stream.connected() }));
   app.get('/', async (_req, reply) => {
     const c = await opts.devices.counts();
-    const fleet = await opts.devices.fleetControls();
+    const fleet = await app.controls.fleet();
     const rows = fleet
       .map(
         (f) =>
@@ -41,4 +41,4 @@ async function statusPlugin(app: FastifyInstance, opts: StatusOptions): Promise<
   });
 }
 
-export default fp(statusPlugin, { name: 'vigil-status', dependencies: ['vigil-stream'] });
+export default fp(statusPlugin, { name: 'vigil-status', dependencies: ['vigil-stream', 'vigil-controls'] });

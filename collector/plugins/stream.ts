@@ -117,7 +117,7 @@ async function streamPlugin(app: FastifyInstance, opts: StreamOptions): Promise<
 
   async function onAttestation(s: Session, seq: number, envelope: string): Promise<void> {
     try {
-      const out = await opts.ingest.ingest(s.device!.id, seq, envelope, s.remote);
+      const out = await opts.ingest.ingest(s.device!, seq, envelope, s.remote);
       send(s, { v: PROTOCOL_VERSION, type: 'ack', seq: out.seq, duplicate: out.duplicate });
     } catch (err) {
       if (err instanceof VigilError) {

@@ -71,7 +71,7 @@ describe('attestations', () => {
     const stored = await c.db.get<{ bytes: Buffer; sha256: string }>('SELECT bytes, sha256 FROM envelopes WHERE device_id = ? AND seq = 2', [d.id]);
     expect(stored!.bytes.toString('utf8')).toBe(e2);
     expect(stored!.sha256).toBe(sha256(e2));
-    const results = await c.services.devices.latestResults(d.id);
+    const results = await c.services.controls.latestResults(d.id);
     expect(results).toEqual([expect.objectContaining({ check_id: 'firewall', status: 'pass' })]);
     s.ws.close();
   });
@@ -127,6 +127,19 @@ describe('attestations', () => {
     });
   }
 
+  it('commits attestations that share a batch independently: one refusal leaves the others stored and acked', async () => {
+    const devices = await Promise.all(Array.from({ length: 6 }, () => enrolTestDevice(c)));
+    const sessions = await Promise.all(devices.map((d) => session(c, c.caPem, d)));
+    const before = await countEnvelopes(c);
+    sessions.forEach((s, i) => s.send({ v: 1, type: 'attestation', seq: 1, envelope: envelopeFor(devices[i]!, 1, i === 3 ? 'e'.repeat(64) : devices[i]!.digest) }));
+    const replies = await Promise.all(sessions.map((s) => s.next()));
+    expect(replies.map((r) => r.type)).toEqual(['ack', 'ack', 'ack', 'error', 'ack', 'ack']);
+    expect(replies[3]).toMatchObject({ code: 'E_CHAIN_BREAK' });
+    expect(await countEnvelopes(c)).toBe(before + 5);
+    expect(await countEnvelopes(c, devices[3]!.id)).toBe(0);
+    sessions.forEach((s) => s.ws.close());
+  });
+
   it('records tamper events for signature, fork and chain failures', async () => {
     const codes = (await c.services.devices.tamperEvents()).map((t) => t.code);
     for (const code of ['E_BAD_SIGNATURE', 'E_SEQ_CONFLICT', 'E_CHAIN_BREAK', 'E_SEQ_GAP']) expect(codes).toContain(code);
@@ -159,7 +172,7 @@ describe('attestations', () => {
     ];
     s.send({ v: 1, type: 'attestation', seq: 1, envelope: envelopeFor(d, 1, d.digest, { checks }) });
     await s.next('ack');
-    const byId = Object.fromEntries((await c.services.devices.latestResults(d.id)).map((r) => [r.check_id, r.status]));
+    const byId = Object.fromEntries((await c.services.controls.latestResults(d.id)).map((r) => [r.check_id, r.status]));
     expect(byId).toEqual({ firewall: 'fail', disk_encryption: 'error', mdm_enrollment: 'error' });
     s.ws.close();
   });
