@@ -78,6 +78,19 @@ describe('one machine, real processes', () => {
     expect(table.stdout).toMatch(/A\.8\.24\s+Use of cryptography/);
   });
 
+  it('check and devices print what hospital IT reads on the terminal', async () => {
+    const check = await cli(AGENT_CLI, ['check', '--json', '--state', state]);
+    const out = JSON.parse(check.stdout) as { role: string; results: { id: string; status: string }[] };
+    expect(out.role).toBe('workstation');
+    expect(out.results.map((r) => r.id)).toEqual(['disk_encryption', 'patch_level', 'firewall', 'mdm_enrollment']);
+    expect(check.code).toBe(out.results.every((r) => r.status === 'pass') ? 0 : 1);
+    const table = await cli(AGENT_CLI, ['check', '--state', state]);
+    expect(table.stdout).toMatch(/^CHECK\s+STATUS\s+REASON\s+FACTS/);
+    const devices = await cli(COLLECTOR_CLI, ['devices', '--data', data]);
+    expect(devices.stdout).toContain(deviceId);
+    expect(devices.stdout).toMatch(/workstation/);
+  });
+
   it('survives a collector SIGKILL mid-stream: every sequence stored exactly once', async () => {
     const agent = start(AGENT_CLI, ['run', '--state', state, '--interval', '1s']);
     try {
