@@ -1,6 +1,7 @@
 // Every command a check runs goes through here: execFile with an argv array (never a shell), a timeout,
 // an output cap and a C locale where the OS honours one, so parsers see stable wording.
 import { execFile } from 'node:child_process';
+import { decodeOutput } from './decode.js';
 
 export interface CommandResult {
   /** argv joined for evidence, e.g. "lsblk -J -p -o NAME,TYPE". */
@@ -56,11 +57,13 @@ export function createRunner(base: RunOptions = {}): CommandRunner {
           timeout,
           maxBuffer,
           windowsHide: true,
-          encoding: 'utf8',
+          encoding: 'buffer',
           env: { ...process.env, LANG: 'C', LC_ALL: 'C', ...base.env, ...opts.env },
         },
-        (error, stdout, stderr) => {
+        (error, stdoutBuf, stderrBuf) => {
           const durationMs = Math.round(performance.now() - started);
+          const stdout = decodeOutput(stdoutBuf ?? Buffer.alloc(0));
+          const stderr = decodeOutput(stderrBuf ?? Buffer.alloc(0));
           if (!error) {
             resolve({ source, stdout, stderr, exitCode: 0, durationMs });
             return;
@@ -74,8 +77,8 @@ export function createRunner(base: RunOptions = {}): CommandRunner {
           else if (typeof e.code !== 'number') failure = 'spawn';
           resolve({
             source,
-            stdout: String(stdout ?? ''),
-            stderr: String(stderr ?? ''),
+            stdout,
+            stderr,
             exitCode: typeof e.code === 'number' ? e.code : null,
             failure,
             durationMs,

@@ -1,16 +1,17 @@
-// Derives protocol/catalogue/annex-a-2022.ts from the data source protocol/catalogue/annex-a-2022.json
-// (ISO/IEC 27001:2022 Annex A ids, titles, themes, 2013 correspondence and the check mappings with their
-// HIPAA / NIST SP 800-53r5 / CIS v8 crosswalks). Code imports the generated module; a test fails when the
-// two drift. Run: npm run build && npm run gen:catalogue
+// Derives TypeScript modules from the data sources in protocol/catalogue/:
+//  - annex-a-2022.json → annex-a-2022.ts: ISO/IEC 27001:2022 Annex A ids, titles, themes, 2013
+//    correspondence and the check mappings with their HIPAA / NIST SP 800-53r5 / CIS v8 crosswalks;
+//  - os-lifecycle.json → os-lifecycle.ts: end-of-support dates per OS cycle, with sources and date.
+// Code imports the generated modules (JSON imports still warn on Node 20); a test fails when a pair
+// drifts. Run: npm run build && npm run gen:catalogue
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const SOURCE = join(root, 'protocol', 'catalogue', 'annex-a-2022.json');
-export const TARGET = join(root, 'protocol', 'catalogue', 'annex-a-2022.ts');
+const dir = join(root, 'protocol', 'catalogue');
 
-export function render(sourceText: string): string {
+export function renderAnnexA(sourceText: string): string {
   const data = JSON.parse(sourceText) as Record<string, unknown>;
   const pick = {
     standard: data.standard,
@@ -27,7 +28,23 @@ export const ANNEX_A_2022: AnnexACatalogue = ${JSON.stringify(pick, null, 2)};
 `;
 }
 
+export function renderLifecycle(sourceText: string): string {
+  const data = JSON.parse(sourceText) as unknown;
+  return `// GENERATED from os-lifecycle.json by scripts/gen-catalogue.ts. Do not edit by hand.
+import type { LifecycleCatalogue } from './types.js';
+
+export const OS_LIFECYCLE: LifecycleCatalogue = ${JSON.stringify(data, null, 2)};
+`;
+}
+
+export const GENERATED = [
+  { source: 'annex-a-2022.json', target: 'annex-a-2022.ts', render: renderAnnexA },
+  { source: 'os-lifecycle.json', target: 'os-lifecycle.ts', render: renderLifecycle },
+];
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  writeFileSync(TARGET, render(readFileSync(SOURCE, 'utf8')));
-  console.log(`wrote ${TARGET}`);
+  for (const g of GENERATED) {
+    writeFileSync(join(dir, g.target), g.render(readFileSync(join(dir, g.source), 'utf8')));
+    console.log(`wrote ${join(dir, g.target)}`);
+  }
 }

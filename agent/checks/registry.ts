@@ -3,15 +3,14 @@
 import { CHECK_IDS } from '../../protocol/checks/index.js';
 import type { Platform } from '../../protocol/checks/types.js';
 import type { PlatformCheck } from './types.js';
-import diskEncryptionLinux from './disk_encryption/linux.js';
-import patchLevelLinux from './patch_level/linux.js';
-import firewallLinux from './firewall/linux.js';
-import mdmEnrollmentLinux from './mdm_enrollment/linux.js';
+import { LINUX_CHECKS } from './registry-linux.js';
+import { DARWIN_CHECKS } from './registry-darwin.js';
+import { WIN32_CHECKS } from './registry-win32.js';
 
-const IMPLEMENTATIONS: Record<Platform, PlatformCheck[]> = {
-  linux: [diskEncryptionLinux, patchLevelLinux, firewallLinux, mdmEnrollmentLinux],
-  darwin: [],
-  win32: [],
+const IMPLEMENTATIONS: Record<Platform, readonly PlatformCheck[]> = {
+  linux: LINUX_CHECKS,
+  darwin: DARWIN_CHECKS,
+  win32: WIN32_CHECKS,
 };
 
 function unsupported(id: string, platform: string): PlatformCheck {

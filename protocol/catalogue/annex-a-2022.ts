@@ -1978,7 +1978,7 @@ export const ANNEX_A_2022: AnnexACatalogue = {
       "notes": "Wazuh rules tag auth events hipaa_164.312.b, nist_800_53_AU.14, AC.7 (ruleset group tags)."
     },
     {
-      "id": "local_admin_accounts",
+      "id": "local_admins",
       "name": "Local administrator accounts",
       "evidence": "members of local Administrators/sudo/wheel, built-in admin enabled/renamed, LAPS/rotation present, unexpected or shared admin accounts",
       "iso27001_2022": {
@@ -2121,7 +2121,7 @@ export const ANNEX_A_2022: AnnexACatalogue = {
       "notes": "NIST OLIR: MP-7 -> 5.10, 7.10; SC-41 not mapped. Wazuh tags \"Turn off Autoplay\" hipaa 164.310(d)(1)."
     },
     {
-      "id": "remote_access_hardening",
+      "id": "remote_access",
       "name": "Remote access hardening (RDP/SSH/VNC/vendor tools)",
       "evidence": "RDP NLA+TLS, SSH PasswordAuthentication/PermitRootLogin, allowed source ranges, MFA/keys, idle timeout, remote-support tools present",
       "iso27001_2022": {

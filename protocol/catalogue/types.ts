@@ -29,3 +29,35 @@ export interface AnnexACatalogue {
   controls: AnnexAControl[];
   endpoint_check_mappings: CheckMapping[];
 }
+
+/** One support cycle of an operating system in the lifecycle catalogue (os-lifecycle.json). */
+export interface LifecycleEntry {
+  family: string;
+  /** Human label, e.g. "Windows 11 23H2 Enterprise/Education", "Ubuntu 22.04 LTS". */
+  cycle: string;
+  match: {
+    /** Version prefixes ("22.04", "12", "9"): facts.version equals one or starts with it plus ".". */
+    versions?: string[];
+    /** Windows: major build numbers (19045, 22631, 20348…). */
+    builds?: number[];
+    /** The edition must contain one of these (case-insensitive)… */
+    editionIncludes?: string[];
+    /** …and none of these. */
+    editionExcludes?: string[];
+  };
+  released?: string;
+  /** End of regular security support (ISO date); null for rolling releases. */
+  eol: string | null;
+  /** End of paid or extended support (ESU, ESM, LTSS, ELS), when it exists. */
+  extendedEol?: string;
+  extendedName?: string;
+  /** Id of an entry in sources. */
+  source: string;
+  note?: string;
+}
+
+export interface LifecycleCatalogue {
+  compiled: string;
+  sources: { id: string; title: string; url: string }[];
+  entries: LifecycleEntry[];
+}

@@ -4,6 +4,15 @@ import { diskEncryption } from './disk-encryption.js';
 import { firewall } from './firewall.js';
 import { mdmEnrollment } from './mdm-enrollment.js';
 import { patchLevel } from './patch-level.js';
+import { antivirusEdr } from './antivirus-edr.js';
+import { screenLock } from './screen-lock.js';
+import { osEol } from './os-eol.js';
+import { timeSync } from './time-sync.js';
+import { auditLogging } from './audit-logging.js';
+import { localAdmins } from './local-admins.js';
+import { usbStorage } from './usb-storage.js';
+import { remoteAccess } from './remote-access.js';
+import { secureBoot } from './secure-boot.js';
 import type { CheckDefinition, CheckResult, EvaluationContext, Verdict } from './types.js';
 import { problemsOf } from '../validate.js';
 
@@ -11,7 +20,21 @@ export * from './types.js';
 
 // Order is the display order everywhere.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const CHECKS: readonly CheckDefinition<any, any>[] = [diskEncryption, patchLevel, firewall, mdmEnrollment];
+export const CHECKS: readonly CheckDefinition<any, any>[] = [
+  diskEncryption,
+  patchLevel,
+  firewall,
+  mdmEnrollment,
+  antivirusEdr,
+  screenLock,
+  osEol,
+  timeSync,
+  auditLogging,
+  localAdmins,
+  usbStorage,
+  remoteAccess,
+  secureBoot,
+];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const byId = new Map<string, { def: CheckDefinition<any, any>; facts: TypeCheck<TSchema> }>(

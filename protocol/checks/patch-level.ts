@@ -1,8 +1,6 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { joinReasons, type CheckDefinition } from './types.js';
-
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const Str = (max = 256) => Type.String({ maxLength: max });
+import { Nullable, Str } from './nullable.js';
 
 export const PatchLevelFacts = Type.Object({
   os: Type.Object({
@@ -11,21 +9,31 @@ export const PatchLevelFacts = Type.Object({
     version: Str(),
     prettyName: Type.Optional(Str()),
     idLike: Type.Optional(Type.Array(Str(), { maxItems: 16 })),
+    /** Windows build with UBR (e.g. 22631.4460), macOS build (e.g. 23H124). */
+    build: Type.Optional(Str(64)),
   }),
+  /** apt, dnf, yum, zypper, windows-update, softwareupdate; null when none is known. */
   packageManager: Nullable(Str(32)),
-  /** null: the package manager could not be queried. */
+  /** null: the update source could not be queried (reasons says why). */
   pendingUpdates: Nullable(Type.Integer({ minimum: 0 })),
   pendingSecurityUpdates: Nullable(Type.Integer({ minimum: 0 })),
-  /** A sample of pending packages (capped), security ones first. */
+  /** A sample of pending updates (capped), security ones first. */
   packages: Type.Array(
     Type.Object({ name: Str(), version: Type.Optional(Str()), source: Type.Optional(Str()), security: Type.Boolean() }),
     { maxItems: 200 },
   ),
-  /** Last successful package upgrade (ISO 8601), null when no record exists. */
+  /** Last successful update installation (ISO 8601), null when no record exists. */
   lastUpgradeAt: Nullable(Str(64)),
   /** Age in days of the package index the counts come from; stale indexes under-report. */
   indexAgeDays: Type.Optional(Nullable(Type.Number({ minimum: 0 }))),
   rebootRequired: Nullable(Type.Boolean()),
+  /** Automatic installation of updates is configured (Windows Update policy, macOS preferences, unattended-upgrades). */
+  autoUpdate: Type.Optional(Nullable(Type.Boolean())),
+  autoUpdateDetail: Type.Optional(Str(512)),
+  /** Installed hotfixes (Windows): how many, and the newest. */
+  hotfixes: Type.Optional(
+    Type.Object({ count: Type.Integer({ minimum: 0 }), latestId: Type.Optional(Str(64)), latestInstalledAt: Type.Optional(Nullable(Str(64))) }),
+  ),
   reasons: Type.Optional(Type.Array(Str(1024), { maxItems: 16 })),
 });
 export type PatchLevelFacts = Static<typeof PatchLevelFacts>;
@@ -36,6 +44,7 @@ export interface PatchLevelParams {
   failOnRebootRequired: boolean;
   /** Older package indexes cannot prove there is nothing pending. */
   maxIndexAgeDays: number;
+  requireAutoUpdate: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -44,14 +53,17 @@ export const patchLevel: CheckDefinition<PatchLevelFacts, PatchLevelParams> = {
   id: 'patch_level',
   title: 'Patch level',
   factsSchema: PatchLevelFacts,
-  defaultParams: { maxPendingSecurity: 0, maxDaysSinceUpgrade: 30, failOnRebootRequired: true, maxIndexAgeDays: 7 },
+  defaultParams: { maxPendingSecurity: 0, maxDaysSinceUpgrade: 30, failOnRebootRequired: true, maxIndexAgeDays: 7, requireAutoUpdate: false },
   summarize(facts) {
     const n = (v: number | null) => (v === null ? 'unknown' : String(v));
-    return [
-      `${facts.os.prettyName ?? `${facts.os.name} ${facts.os.version}`} (${facts.packageManager ?? 'no known package manager'})`,
+    const lines = [
+      `${facts.os.prettyName ?? `${facts.os.name} ${facts.os.version}`}${facts.os.build ? ` build ${facts.os.build}` : ''} (${facts.packageManager ?? 'no known update source'})`,
       `pending updates ${n(facts.pendingUpdates)}, of which security ${n(facts.pendingSecurityUpdates)}`,
-      `last upgrade ${facts.lastUpgradeAt ?? 'unknown'}; reboot required ${facts.rebootRequired === null ? 'unknown' : facts.rebootRequired ? 'yes' : 'no'}`,
+      `last update installed ${facts.lastUpgradeAt ?? 'unknown'}; reboot required ${facts.rebootRequired === null ? 'unknown' : facts.rebootRequired ? 'yes' : 'no'}`,
     ];
+    if (facts.autoUpdate !== undefined) lines.push(`automatic updates ${facts.autoUpdate === null ? 'unknown' : facts.autoUpdate ? 'on' : 'off'}${facts.autoUpdateDetail ? ` (${facts.autoUpdateDetail})` : ''}`);
+    if (facts.hotfixes) lines.push(`${facts.hotfixes.count} hotfix(es) installed${facts.hotfixes.latestId ? `, newest ${facts.hotfixes.latestId}` : ''}`);
+    return lines;
   },
   evaluate(facts, params, ctx) {
     const fails: string[] = [];
@@ -62,22 +74,19 @@ export const patchLevel: CheckDefinition<PatchLevelFacts, PatchLevelParams> = {
       fails.push(`${facts.pendingSecurityUpdates} security update(s) pending (allowed ${params.maxPendingSecurity})`);
     }
     if (facts.lastUpgradeAt === null) {
-      unknowns.push('no record of a completed upgrade');
+      unknowns.push('no record of a completed update installation');
     } else {
       const days = (Date.parse(ctx.collectedAt) - Date.parse(facts.lastUpgradeAt)) / DAY_MS;
-      if (!Number.isFinite(days)) unknowns.push('last upgrade time is unreadable');
-      else if (days > params.maxDaysSinceUpgrade) {
-        fails.push(`last upgrade ${Math.floor(days)} days ago (allowed ${params.maxDaysSinceUpgrade})`);
-      }
+      if (!Number.isFinite(days)) unknowns.push('last update time is unreadable');
+      else if (days > params.maxDaysSinceUpgrade) fails.push(`last update installed ${Math.floor(days)} days ago (allowed ${params.maxDaysSinceUpgrade})`);
     }
     if (facts.rebootRequired === true && params.failOnRebootRequired) fails.push('a reboot is required to finish installing updates');
-    if (
-      facts.pendingSecurityUpdates === 0 &&
-      facts.indexAgeDays !== undefined &&
-      facts.indexAgeDays !== null &&
-      facts.indexAgeDays > params.maxIndexAgeDays
-    ) {
-      unknowns.push(`package index is ${Math.floor(facts.indexAgeDays)} days old, so "nothing pending" is unproven`);
+    if (params.requireAutoUpdate) {
+      if (facts.autoUpdate === false) fails.push('automatic updates are off');
+      else if (facts.autoUpdate == null) unknowns.push('automatic-update setting could not be determined');
+    }
+    if (facts.pendingSecurityUpdates === 0 && facts.indexAgeDays != null && facts.indexAgeDays > params.maxIndexAgeDays) {
+      unknowns.push(`update index is ${Math.floor(facts.indexAgeDays)} days old, so "nothing pending" is unproven`);
     }
     if (fails.length) return { status: 'fail', reason: joinReasons([...fails, ...unknowns]) };
     if (unknowns.length) return { status: 'unknown', reason: joinReasons(unknowns) };

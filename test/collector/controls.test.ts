@@ -14,7 +14,8 @@ describe('control status', () => {
   });
 
   it('maps the four checks to their Annex A controls per device', () => {
-    const controls = deviceControls([r('d1', 'disk_encryption', 'fail'), r('d1', 'patch_level', 'pass'), r('d1', 'firewall', 'pass'), r('d1', 'mdm_enrollment', 'pass')]);
+    const four = ['disk_encryption', 'patch_level', 'firewall', 'mdm_enrollment'];
+    const controls = deviceControls([r('d1', 'disk_encryption', 'fail'), r('d1', 'patch_level', 'pass'), r('d1', 'firewall', 'pass'), r('d1', 'mdm_enrollment', 'pass')], four);
     const byId = Object.fromEntries(controls.map((c) => [c.id, c]));
     expect(byId['8.24']!.status).toBe('fail');
     expect(byId['8.1']!.status).toBe('fail');

@@ -7,6 +7,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../collector/db/sqlite.js';
+import { CHECK_IDS } from '../../protocol/checks/index.js';
 import type { Db } from '../../collector/db/types.js';
 import { tempDir } from '../helpers/collector.js';
 import { AGENT_CLI, COLLECTOR_CLI, cli, freePort, start, until, type Child } from '../helpers/processes.js';
@@ -67,7 +68,7 @@ describe('one machine, real processes', () => {
     expect(await seqs()).toEqual([1]);
     const show = await cli(COLLECTOR_CLI, ['device', 'show', deviceId, '--data', data, '--json']);
     const results = JSON.parse(show.stdout).results as { check_id: string; status: string; reason: string | null }[];
-    expect(results.map((r) => r.check_id).sort()).toEqual(['disk_encryption', 'firewall', 'mdm_enrollment', 'patch_level']);
+    expect(results.map((r) => r.check_id).sort()).toEqual([...CHECK_IDS].sort());
     for (const r of results) {
       expect(['pass', 'fail', 'unknown', 'error', 'not_applicable']).toContain(r.status);
       if (r.status !== 'pass') expect(r.reason, r.check_id).toBeTruthy();
@@ -82,7 +83,7 @@ describe('one machine, real processes', () => {
     const check = await cli(AGENT_CLI, ['check', '--json', '--state', state]);
     const out = JSON.parse(check.stdout) as { role: string; results: { id: string; status: string }[] };
     expect(out.role).toBe('workstation');
-    expect(out.results.map((r) => r.id)).toEqual(['disk_encryption', 'patch_level', 'firewall', 'mdm_enrollment']);
+    expect(out.results.map((r) => r.id)).toEqual(CHECK_IDS);
     expect(check.code).toBe(out.results.every((r) => r.status === 'pass') ? 0 : 1);
     const table = await cli(AGENT_CLI, ['check', '--state', state]);
     expect(table.stdout).toMatch(/^CHECK\s+STATUS\s+REASON\s+FACTS/);

@@ -1,0 +1,3 @@
+import type { PlatformCheck } from './types.js';
+
+export const WIN32_CHECKS: readonly PlatformCheck[] = [];
