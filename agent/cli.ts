@@ -2,11 +2,12 @@
 // vigil-agent: enroll, run (daemon or --once), check (local evaluation), status.
 import { Command, Option } from 'commander';
 import { VigilError } from '../protocol/errors.js';
-import { checkDefinition } from '../protocol/checks/index.js';
+import { checkDefinition, type CheckResult } from '../protocol/checks/index.js';
 import { DEFAULT_POLICY } from '../protocol/policy.js';
 import { parseDuration, renderTable } from '../protocol/table.js';
 import { VIGIL_VERSION } from '../protocol/version.js';
 import { checksFor } from './checks/registry.js';
+import { readBundle, recordingDeps, replayDeps, writeBundle, type BundlePlatform } from './bundle.js';
 import type { CollectDeps } from './checks/types.js';
 import { runDaemon, runOnce, type AgentContext } from './daemon.js';
 import { collectDeviceFacts } from './device-facts.js';
@@ -86,27 +87,58 @@ program
     log('stopped');
   });
 
+const PLATFORMS: Record<string, string> = { windows: 'win32', win32: 'win32', darwin: 'darwin', macos: 'darwin', linux: 'linux' };
+
+function printResults(results: CheckResult[], role: string, json: boolean, extra: Record<string, unknown> = {}): void {
+  if (json) {
+    console.log(JSON.stringify({ ...extra, role, policy: DEFAULT_POLICY.version, results }, null, 2));
+  } else {
+    const rows = results.map((r) => {
+      const def = checkDefinition(r.id);
+      const facts = r.facts && def ? def.summarize(r.facts).join('; ') : '';
+      return [def?.title ?? r.id, r.status.toUpperCase(), r.reason ?? '', facts];
+    });
+    console.log(renderTable(['CHECK', 'STATUS', 'REASON', 'FACTS'], rows, 90));
+  }
+  process.exitCode = results.every((r) => r.status === 'pass' || r.status === 'not_applicable') ? 0 : 1;
+}
+
 program
   .command('check')
   .description('run the checks now and show the verdicts; needs no collector')
   .addOption(stateOption())
   .option('--role <role>', 'evaluate with this role\'s policy (default: the enrolled role, else workstation)')
+  .option('--replay <dir>', 'evaluate a support bundle (from "vigil-agent capture") instead of this machine')
+  .addOption(new Option('--platform <platform>', 'with --replay: the platform whose checks to run (default: the bundle\'s)').choices(Object.keys(PLATFORMS)))
   .option('--json', 'print JSON')
   .action(async (o) => {
-    const enrolment = await readEnrolment(statePaths(o.state)).catch(() => null);
+    const enrolment = o.replay ? null : await readEnrolment(statePaths(o.state)).catch(() => null);
     const role = o.role ?? enrolment?.role ?? 'workstation';
-    const results = await runChecks(checksFor(process.platform), collectDeps(), DEFAULT_POLICY, role);
-    if (o.json) {
-      console.log(JSON.stringify({ role, policy: DEFAULT_POLICY.version, results }, null, 2));
-    } else {
-      const rows = results.map((r) => {
-        const def = checkDefinition(r.id);
-        const facts = r.facts && def ? def.summarize(r.facts).join('; ') : '';
-        return [def?.title ?? r.id, r.status.toUpperCase(), r.reason ?? '', facts];
-      });
-      console.log(renderTable(['CHECK', 'STATUS', 'REASON', 'FACTS'], rows, 90));
+    if (o.replay) {
+      const bundle = await readBundle(o.replay);
+      const platform = o.platform ? PLATFORMS[o.platform]! : bundle.platform;
+      const results = await runChecks(checksFor(platform), replayDeps(bundle), DEFAULT_POLICY, role);
+      printResults(results, role, Boolean(o.json), { replay: o.replay, platform, capturedAt: bundle.createdAt });
+      return;
     }
-    process.exitCode = results.every((r) => r.status === 'pass' || r.status === 'not_applicable') ? 0 : 1;
+    printResults(await runChecks(checksFor(process.platform), collectDeps(), DEFAULT_POLICY, role), role, Boolean(o.json));
+  });
+
+program
+  .command('capture')
+  .description('run the checks and write every command run and file read into a support bundle')
+  .requiredOption('--out <dir>', 'directory to write the bundle to (created)')
+  .addOption(stateOption())
+  .action(async (o) => {
+    const enrolment = await readEnrolment(statePaths(o.state)).catch(() => null);
+    const role = enrolment?.role ?? 'workstation';
+    const createdAt = new Date().toISOString();
+    const rec = recordingDeps(collectDeps());
+    const results = await runChecks(checksFor(process.platform), rec.deps, DEFAULT_POLICY, role);
+    await writeBundle(o.out, { platform: process.platform as BundlePlatform, createdAt, agentVersion: VIGIL_VERSION, commands: rec.commands, files: rec.files });
+    console.log(`captured ${rec.commands.length} command(s) and ${rec.files.length} file read(s) into ${o.out}`);
+    console.log(`verdicts here: ${results.map((r) => `${r.id}=${r.status}`).join(' ')}`);
+    console.log('The bundle holds raw command output (group members, configuration): share it only with your support contact.');
   });
 
 program

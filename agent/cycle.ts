@@ -13,7 +13,8 @@ import type { DeviceKey } from './keystore.js';
 import type { Spool } from './spool.js';
 
 export const CHECK_TIMEOUT_MS = 60_000;
-export const MAX_CONCURRENT_CHECKS = 2;
+/** Checks run concurrently but bounded: a clinical workstation must not feel the agent. */
+export const MAX_CONCURRENT_CHECKS = 4;
 
 async function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -36,10 +37,11 @@ export async function runChecks(checks: PlatformCheck[], deps: CollectDeps, poli
       const i = next++;
       const check = checks[i]!;
       const started = deps.now();
+      const limit = check.timeoutMs ?? timeoutMs;
       const collected = await withTimeout(
         check.collect(deps).catch((err: Error) => ({ facts: null, reason: `probe failed: ${err.message}`, evidence: [] })),
-        timeoutMs,
-        () => ({ facts: null, reason: `probe timed out after ${timeoutMs} ms`, evidence: [] }),
+        limit,
+        () => ({ facts: null, reason: `probe timed out after ${limit} ms`, evidence: [] }),
       );
       const cp = checkPolicy(policy, role, check.id);
       const base = { id: check.id, status: 'unknown' as const, reason: collected.reason, facts: collected.facts };

@@ -26,7 +26,8 @@ export function factLines(checkId: string, factsJson: string | null): string[] {
 }
 
 export function formatDeviceResults(d: DeviceRow, results: LatestResult[]): string {
-  const head = `${d.hostname} (${d.id}), role ${d.role}, ${d.os_name ?? ''} ${d.os_version ?? ''}, attestation #${d.last_seq} at ${d.last_attested_at ?? 'never'}`;
+  const skew = d.last_clock_skew_ms === null ? '' : `, clock ${d.last_clock_skew_ms >= 0 ? '+' : ''}${d.last_clock_skew_ms} ms vs collector`;
+  const head = `${d.hostname} (${d.id}), role ${d.role}, ${d.os_name ?? ''} ${d.os_version ?? ''}, attestation #${d.last_seq} at ${d.last_attested_at ?? 'never'}${skew}`;
   if (!results.length) return `${head}\n  no attestation received yet`;
   // Display order is the catalogue's; checks this version does not know go last.
   const rank = (id: string) => (CHECK_IDS.includes(id) ? CHECK_IDS.indexOf(id) : CHECK_IDS.length);

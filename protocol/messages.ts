@@ -1,12 +1,11 @@
 // Versioned wire messages. Every message carries v (protocol version) and, on the stream, a type.
 // One parser per message, used at the edge; nothing downstream re-checks shapes.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { canonicalBytes } from './jcs.js';
 import { pae, decodeBase64 } from './dsse.js';
 import { VigilError, ERRORS } from './errors.js';
-import { makeParser, problemsOf } from './validate.js';
+import { lazyCompile, makeParser, problemsOf } from './validate.js';
 
 export const PROTOCOL_VERSION = 1;
 export const MAX_FRAME_BYTES = 1024 * 1024;
@@ -124,7 +123,7 @@ export type AgentToCollector = HelloMsg | AttestationMsg;
 export type CollectorToAgent = ChallengeMsg | WelcomeMsg | AckMsg | ErrorMsg | RecheckMsg;
 
 function unionParser<M extends { type: string }>(schemas: Record<string, TSchema>, what: string): (text: string) => M {
-  const compiled = new Map(Object.entries(schemas).map(([type, s]) => [type, TypeCompiler.Compile(s)]));
+  const compiled = new Map(Object.entries(schemas).map(([type, s]) => [type, lazyCompile(s)]));
   return (text: string): M => {
     let raw: unknown;
     try {
@@ -139,7 +138,7 @@ function unionParser<M extends { type: string }>(schemas: Record<string, TSchema
     if (obj.v !== PROTOCOL_VERSION) {
       throw new VigilError('E_UNSUPPORTED_VERSION', `${what} version ${JSON.stringify(obj.v)} is not supported (speak v${PROTOCOL_VERSION})`);
     }
-    const check = typeof obj.type === 'string' ? compiled.get(obj.type) : undefined;
+    const check = typeof obj.type === 'string' ? compiled.get(obj.type)?.() : undefined;
     if (!check) throw new VigilError('E_MALFORMED_MESSAGE', `${what} has unknown type ${JSON.stringify(String(obj.type).slice(0, 40))}`);
     if (!check.Check(raw)) {
       const problems = problemsOf(check, raw);

@@ -18,9 +18,16 @@ export function problemsOf<T extends TSchema>(check: TypeCheck<T>, raw: unknown,
   return out;
 }
 
+/** Compiles on first use: a process pays only for the schemas it actually parses. */
+export function lazyCompile<T extends TSchema>(schema: T): () => TypeCheck<T> {
+  let compiled: TypeCheck<T> | undefined;
+  return () => (compiled ??= TypeCompiler.Compile(schema));
+}
+
 export function makeParser<T extends TSchema>(schema: T, code: ErrorCode, what: string): Parser<Static<T>> {
-  const check = TypeCompiler.Compile(schema);
+  const compiled = lazyCompile(schema);
   const parse = (raw: unknown): Static<T> => {
+    const check = compiled();
     if (check.Check(raw)) return raw;
     const problems = problemsOf(check, raw);
     throw new VigilError(code, `${what} is invalid: ${problems.join('; ')}`, problems);

@@ -161,7 +161,7 @@ async function benchIngest(checks: Predicate['checks']) {
 function benchAgentCycle(): Promise<{ wallMs: number; peakRssMb: number }> {
   return new Promise((resolveRun, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [join(dist, 'agent', 'cli.js'), 'check', '--json'], { stdio: ['ignore', 'ignore', 'ignore'] });
+    const child = spawn(process.execPath, [join(dist, 'agent', 'bin.js'), 'check', '--json'], { stdio: ['ignore', 'ignore', 'ignore'] });
     let hwmKb = 0;
     const sample = setInterval(() => {
       try {

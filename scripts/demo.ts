@@ -15,7 +15,7 @@ import { formatDeviceControls, formatDeviceResults } from '../collector/report.j
 const run = promisify(execFile);
 const dist = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const collectorCli = join(dist, 'collector', 'cli.js');
-const agentCli = join(dist, 'agent', 'cli.js');
+const agentCli = join(dist, 'agent', 'bin.js');
 const home = resolve(process.env.VIGIL_DEMO_DIR ?? '.vigil-demo');
 const collectorData = join(home, 'collector');
 const agentState = join(home, 'agent');

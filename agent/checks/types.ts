@@ -29,5 +29,7 @@ export interface Collected<F = unknown> {
 /** One check on one platform: agent/checks/<check-id>/<platform>.ts default-exports this. */
 export interface PlatformCheck<F = unknown> {
   id: string;
+  /** Longer than the cycle's default per-check timeout, for probes known to be slow (Windows Update search). */
+  timeoutMs?: number;
   collect(deps: CollectDeps): Promise<Collected<F>>;
 }

@@ -93,4 +93,9 @@ CREATE TABLE audit_log (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'clock skew at session start',
+    sql: `ALTER TABLE devices ADD COLUMN last_clock_skew_ms INTEGER;`,
+  },
 ];

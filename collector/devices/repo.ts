@@ -16,11 +16,13 @@ export interface DeviceRow {
   last_seq: number;
   last_seen_at: string | null;
   last_attested_at: string | null;
+  /** Device clock minus collector clock at the last session start, ms. */
+  last_clock_skew_ms: number | null;
   key_digest: string;
 }
 
 const COLUMNS = `id, hostname, role, site, os_platform, os_name, os_version, arch, serial, agent_version, enrolled_at, revoked_at,
-  last_seq, last_seen_at, last_attested_at, key_digest`;
+  last_seq, last_seen_at, last_attested_at, last_clock_skew_ms, key_digest`;
 
 export const devicesRepo = {
   list(q: Queryable) {

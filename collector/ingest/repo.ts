@@ -23,8 +23,9 @@ export const streamDevicesRepo = {
   byId(q: Queryable, id: string) {
     return q.get<StreamDevice>('SELECT id, public_key_pem, key_digest, role, revoked_at, last_seq, last_hash FROM devices WHERE id = ?', [id]);
   },
-  touch(q: Queryable, id: string, at: string) {
-    return q.run('UPDATE devices SET last_seen_at = ? WHERE id = ?', [at, id]);
+  /** A session started: when, and the device clock's offset from ours (device minus collector, ms). */
+  sessionStarted(q: Queryable, id: string, at: string, skewMs: number) {
+    return q.run('UPDATE devices SET last_seen_at = ?, last_clock_skew_ms = ? WHERE id = ?', [at, skewMs, id]);
   },
   advance(
     q: Queryable,

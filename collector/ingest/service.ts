@@ -57,6 +57,10 @@ export class IngestService {
     return streamDevicesRepo.byId(this.db, id);
   }
 
+  async sessionStarted(id: string, skewMs: number): Promise<void> {
+    await this.db.tx((q) => streamDevicesRepo.sessionStarted(q, id, this.now().toISOString(), skewMs));
+  }
+
   /**
    * Verify and store one attestation from a device whose session is established (its key and role come
    * from the session; revocation and the chain are re-read in the transaction). Throws VigilError with a

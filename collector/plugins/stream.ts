@@ -94,11 +94,13 @@ async function streamPlugin(app: FastifyInstance, opts: StreamOptions): Promise<
       await opts.ingest.recordTamper(device.id, 'E_BAD_SIGNATURE', null, null, s.remote, 'session proof does not verify');
       return reject(s, 'E_BAD_SIGNATURE', 'session proof does not verify with the registered key');
     }
-    const skew = Math.abs(Date.parse(hello.time) - opts.now().getTime());
+    const offset = Date.parse(hello.time) - opts.now().getTime();
+    const skew = Math.abs(offset);
     if (!(skew <= opts.maxClockSkewMs)) {
       await opts.ingest.recordTamper(device.id, 'E_CLOCK_SKEW', null, null, s.remote, `clock skew ${skew} ms`);
       return reject(s, 'E_CLOCK_SKEW', `device clock is off by ${Math.round(skew / 1000)} s (allowed ${opts.maxClockSkewMs / 1000} s)`);
     }
+    await opts.ingest.sessionStarted(device.id, offset);
     s.device = device;
     const previous = byDevice.get(device.id);
     if (previous && previous !== s) reject(previous, 'E_UNEXPECTED_MESSAGE', 'superseded by a newer session from the same device', undefined, 1000);

@@ -1,4 +1,4 @@
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import type { TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import { diskEncryption } from './disk-encryption.js';
 import { firewall } from './firewall.js';
@@ -14,7 +14,7 @@ import { usbStorage } from './usb-storage.js';
 import { remoteAccess } from './remote-access.js';
 import { secureBoot } from './secure-boot.js';
 import type { CheckDefinition, CheckResult, EvaluationContext, Verdict } from './types.js';
-import { problemsOf } from '../validate.js';
+import { lazyCompile, problemsOf } from '../validate.js';
 
 export * from './types.js';
 
@@ -37,8 +37,8 @@ export const CHECKS: readonly CheckDefinition<any, any>[] = [
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const byId = new Map<string, { def: CheckDefinition<any, any>; facts: TypeCheck<TSchema> }>(
-  CHECKS.map((def) => [def.id, { def, facts: TypeCompiler.Compile(def.factsSchema) }]),
+const byId = new Map<string, { def: CheckDefinition<any, any>; facts: () => TypeCheck<TSchema> }>(
+  CHECKS.map((def) => [def.id, { def, facts: lazyCompile(def.factsSchema) }]),
 );
 
 export function checkDefinition(id: string): CheckDefinition | undefined {
@@ -61,8 +61,9 @@ export function evaluateResult(result: Pick<CheckResult, 'id' | 'status' | 'reas
     }
     return { status: result.status, reason: result.reason ?? 'no facts reported' };
   }
-  if (!entry.facts.Check(result.facts)) {
-    return { status: 'error', reason: `facts do not match the check schema: ${problemsOf(entry.facts, result.facts, 5).join('; ')}` };
+  const facts = entry.facts();
+  if (!facts.Check(result.facts)) {
+    return { status: 'error', reason: `facts do not match the check schema: ${problemsOf(facts, result.facts, 5).join('; ')}` };
   }
   return entry.def.evaluate(result.facts, params ?? entry.def.defaultParams, ctx);
 }

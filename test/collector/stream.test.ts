@@ -20,6 +20,16 @@ describe('stream session handshake', () => {
     s.ws.close();
   });
 
+  it('records the device clock skew at session start', async () => {
+    const d = await enrolTestDevice(c);
+    const s = await session(c, c.caPem, d, { time: new Date(Date.now() + 90_000).toISOString() });
+    expect(s.welcome.type).toBe('welcome');
+    const row = await c.services.devices.get(d.id);
+    expect(row.last_clock_skew_ms).toBeGreaterThan(85_000);
+    expect(row.last_clock_skew_ms).toBeLessThan(95_000);
+    s.ws.close();
+  });
+
   it('closes a connection that sends no hello within the timeout', async () => {
     const client = await connect(c, c.caPem);
     await client.next('challenge');
