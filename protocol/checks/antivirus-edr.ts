@@ -14,6 +14,8 @@ export const AntivirusEdrFacts = Type.Object({
       realtime: Nullable(Type.Boolean()),
       /** Days since the signature / definitions update. */
       signatureAgeDays: Nullable(Type.Number({ minimum: 0 })),
+      /** The product says its definitions are out of date without giving their age (SecurityCenter2). */
+      signaturesOutOfDate: Type.Optional(Nullable(Type.Boolean())),
       version: Type.Optional(Str(128)),
       detail: Detail(),
     }),
@@ -34,6 +36,13 @@ export const antivirusEdr: CheckDefinition<AntivirusEdrFacts, AntivirusEdrParams
   title: 'Antivirus / EDR',
   factsSchema: AntivirusEdrFacts,
   defaultParams: { maxSignatureAgeDays: 7, requireRealtime: true },
+  paramsSchema: Type.Object(
+    {
+      maxSignatureAgeDays: Type.Integer({ minimum: 0, maximum: 3650, description: 'oldest antivirus signatures accepted, in days' }),
+      requireRealtime: Type.Boolean({ description: 'real-time (on-access) protection must be on' }),
+    },
+    { additionalProperties: false },
+  ),
   summarize(facts) {
     if (!facts.products.length) return ['no antivirus or EDR product found', ...(facts.notes ?? [])];
     return facts.products.map(
@@ -53,6 +62,7 @@ export const antivirusEdr: CheckDefinition<AntivirusEdrFacts, AntivirusEdrParams
       if (p.active === false) problems.push(`${p.name} is not running`);
       else if (p.active === null) unclear.push(`${p.name}: ${p.detail ?? 'state unknown'}`);
       if (p.kind === 'antivirus' && params.requireRealtime && p.realtime === false) problems.push(`${p.name} real-time protection is off`);
+      if (p.kind === 'antivirus' && p.signaturesOutOfDate === true) problems.push(`${p.name} reports its definitions out of date`);
       if (p.kind === 'antivirus' && p.signatureAgeDays != null && p.signatureAgeDays > params.maxSignatureAgeDays) {
         problems.push(`${p.name} signatures are ${Math.floor(p.signatureAgeDays)} days old (allowed ${params.maxSignatureAgeDays})`);
       }

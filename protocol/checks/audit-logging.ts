@@ -36,6 +36,16 @@ export const auditLogging: CheckDefinition<AuditLoggingFacts, AuditLoggingParams
   title: 'Audit logging',
   factsSchema: AuditLoggingFacts,
   defaultParams: { requiredCategories: ['Logon', 'Account Lockout', 'User Account Management', 'Security Group Management', 'Audit Policy Change'], requireAuditd: false },
+  paramsSchema: Type.Object(
+    {
+      requiredCategories: Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
+        maxItems: 64,
+        description: 'Windows audit-policy subcategories that must audit success and failure',
+      }),
+      requireAuditd: Type.Boolean({ description: 'Linux: demand auditd, not only a persistent journal' }),
+    },
+    { additionalProperties: false },
+  ),
   summarize(facts) {
     const lines = facts.sources.map(
       (s) => `${s.name}: ${s.active === null ? 'state unknown' : s.active ? 'running' : 'not running'}${s.persistent != null ? `, ${s.persistent ? 'persistent' : 'not persistent'}` : ''}${s.detail ? ` (${s.detail})` : ''}`,

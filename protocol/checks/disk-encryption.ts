@@ -60,6 +60,13 @@ export const diskEncryption: CheckDefinition<DiskEncryptionFacts, DiskEncryption
   title: 'Disk encryption',
   factsSchema: DiskEncryptionFacts,
   defaultParams: { requireSwap: true, requireData: true },
+  paramsSchema: Type.Object(
+    {
+      requireSwap: Type.Boolean({ description: 'swap must be encrypted (it holds memory pages, PHI included)' }),
+      requireData: Type.Boolean({ description: 'fixed data volumes must be encrypted too' }),
+    },
+    { additionalProperties: false },
+  ),
   summarize(facts) {
     return facts.volumes.map((v) => {
       const what = v.locked

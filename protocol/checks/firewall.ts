@@ -79,6 +79,18 @@ export const firewall: CheckDefinition<FirewallFacts, FirewallParams> = {
   title: 'Host firewall',
   factsSchema: FirewallFacts,
   defaultParams: { requireInboundDeny: true, windowsProfiles: ['Domain', 'Private', 'Public'], requireStealth: false },
+  paramsSchema: Type.Object(
+    {
+      requireInboundDeny: Type.Boolean({ description: 'inbound traffic must be denied by default' }),
+      windowsProfiles: Type.Array(Type.String({ pattern: '^([Dd]omain|[Pp]rivate|[Pp]ublic)$' }), {
+        maxItems: 3,
+        uniqueItems: true,
+        description: 'Windows firewall profiles that must be on (Domain, Private, Public)',
+      }),
+      requireStealth: Type.Boolean({ description: 'macOS: stealth mode as well as the application firewall' }),
+    },
+    { additionalProperties: false },
+  ),
   summarize(facts) {
     return facts.backends.map((b) => {
       const state = b.active === null ? 'unknown' : b.active ? 'on' : 'off';

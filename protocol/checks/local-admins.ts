@@ -24,6 +24,16 @@ export const localAdmins: CheckDefinition<LocalAdminsFacts, LocalAdminsParams> =
   title: 'Local administrators',
   factsSchema: LocalAdminsFacts,
   defaultParams: { maxAdmins: 3, allowed: [] },
+  paramsSchema: Type.Object(
+    {
+      maxAdmins: Type.Integer({ minimum: 0, maximum: 1000, description: 'most administrator accounts allowed' }),
+      allowed: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+        maxItems: 256,
+        description: 'if not empty, every administrator must be in this list (case-insensitive)',
+      }),
+    },
+    { additionalProperties: false },
+  ),
   summarize(facts) {
     const lines = facts.groups.map((g) => `${g.name}: ${g.members.length ? g.members.join(', ') : '(empty)'}`);
     if (facts.uid0Accounts.length) lines.push(`uid 0: ${facts.uid0Accounts.join(', ')}`);

@@ -8,6 +8,8 @@ export const MdmEnrollmentFacts = Type.Object({
     Type.Object({
       /** Stable provider id, e.g. intune, apple-mdm, landscape, workspace_one, jamf, fleet, osquery. */
       provider: Str(64),
+      /** The MDM vendor behind a generic channel (apple-mdm or Windows MDM): jamf, kandji, intune… */
+      vendor: Type.Optional(Str(64)),
       name: Str(128),
       installed: Type.Boolean(),
       /** null: installed but enrolment could not be confirmed. */
@@ -37,6 +39,16 @@ export const mdmEnrollment: CheckDefinition<MdmEnrollmentFacts, MdmEnrollmentPar
   title: 'Management (MDM) enrolment',
   factsSchema: MdmEnrollmentFacts,
   defaultParams: { allowedProviders: [], requireUserApproved: false },
+  paramsSchema: Type.Object(
+    {
+      allowedProviders: Type.Array(Type.String({ pattern: '^[a-z0-9_-]{1,64}$' }), {
+        maxItems: 32,
+        description: 'management providers that count (intune, apple-mdm, jamf, landscape, workspace_one, fleet…); empty: any',
+      }),
+      requireUserApproved: Type.Boolean({ description: 'macOS: the enrolment must be user approved (or DEP)' }),
+    },
+    { additionalProperties: false },
+  ),
   summarize(facts) {
     if (!facts.agents.length) return ['no known management agent found'];
     return facts.agents.map((a) => {
@@ -45,9 +57,10 @@ export const mdmEnrollment: CheckDefinition<MdmEnrollmentFacts, MdmEnrollmentPar
     });
   },
   evaluate(facts, params) {
-    const allowed = (p: string) => params.allowedProviders.length === 0 || params.allowedProviders.includes(p);
+    const allowed = (a: { provider: string; vendor?: string }) =>
+      params.allowedProviders.length === 0 || params.allowedProviders.includes(a.provider) || (a.vendor !== undefined && params.allowedProviders.includes(a.vendor));
     const enrolled = facts.agents.filter((a) => a.enrolled === true);
-    const good = enrolled.filter((a) => allowed(a.provider));
+    const good = enrolled.filter(allowed);
     if (good.length) {
       if (params.requireUserApproved && good.every((a) => a.userApproved === false && a.dep !== true)) {
         return { status: 'fail', reason: 'enrolled, but the enrolment is not user approved' };
@@ -55,7 +68,7 @@ export const mdmEnrollment: CheckDefinition<MdmEnrollmentFacts, MdmEnrollmentPar
       return { status: 'pass' };
     }
     if (enrolled.length) {
-      return { status: 'fail', reason: `enrolled only with providers outside the allowed list: ${enrolled.map((a) => a.provider).join(', ')}` };
+      return { status: 'fail', reason: `enrolled only with providers outside the allowed list: ${enrolled.map((a) => a.vendor ?? a.provider).join(', ')}` };
     }
     const unclear = facts.agents.filter((a) => a.installed && a.enrolled === null);
     if (unclear.length) {

@@ -49,6 +49,13 @@ export const osEol: CheckDefinition<OsEolFacts, OsEolParams> = {
   title: 'OS end of life',
   factsSchema: OsEolFacts,
   defaultParams: { allowExtendedSupport: false, warnDays: 90 },
+  paramsSchema: Type.Object(
+    {
+      allowExtendedSupport: Type.Boolean({ description: 'count paid extended support (ESU, ESM, LTSS, ELS) as supported' }),
+      warnDays: Type.Integer({ minimum: 0, maximum: 3650, description: 'pass with a warning this many days before support ends' }),
+    },
+    { additionalProperties: false },
+  ),
   summarize(facts) {
     const e = lifecycleFor(facts);
     const os = `${facts.name} ${facts.version}${facts.edition ? ` ${facts.edition}` : ''}${facts.build ? ` (build ${facts.build})` : ''}`;

@@ -54,6 +54,16 @@ export const patchLevel: CheckDefinition<PatchLevelFacts, PatchLevelParams> = {
   title: 'Patch level',
   factsSchema: PatchLevelFacts,
   defaultParams: { maxPendingSecurity: 0, maxDaysSinceUpgrade: 30, failOnRebootRequired: true, maxIndexAgeDays: 7, requireAutoUpdate: false },
+  paramsSchema: Type.Object(
+    {
+      maxPendingSecurity: Type.Integer({ minimum: 0, maximum: 10_000, description: 'security updates allowed to be pending' }),
+      maxDaysSinceUpgrade: Type.Integer({ minimum: 0, maximum: 3650, description: 'most days since updates were last installed' }),
+      failOnRebootRequired: Type.Boolean({ description: 'a pending reboot to finish updates fails the check' }),
+      maxIndexAgeDays: Type.Integer({ minimum: 0, maximum: 3650, description: 'oldest package index that can prove nothing is pending, in days' }),
+      requireAutoUpdate: Type.Boolean({ description: 'automatic installation of updates must be configured' }),
+    },
+    { additionalProperties: false },
+  ),
   summarize(facts) {
     const n = (v: number | null) => (v === null ? 'unknown' : String(v));
     const lines = [

@@ -34,6 +34,14 @@ export const remoteAccess: CheckDefinition<RemoteAccessFacts, RemoteAccessParams
   title: 'Remote access hardening',
   factsSchema: RemoteAccessFacts,
   defaultParams: { allowPasswordAuthentication: false, allowRootLogin: false, requireNla: true },
+  paramsSchema: Type.Object(
+    {
+      allowPasswordAuthentication: Type.Boolean({ description: 'remote log-in with a password is allowed' }),
+      allowRootLogin: Type.Boolean({ description: 'remote log-in as root is allowed' }),
+      requireNla: Type.Boolean({ description: 'Windows: RDP must require Network Level Authentication' }),
+    },
+    { additionalProperties: false },
+  ),
   summarize(facts) {
     if (!facts.services.length) return ['no remote-access service found'];
     return facts.services.map((s) => {
@@ -60,8 +68,9 @@ export const remoteAccess: CheckDefinition<RemoteAccessFacts, RemoteAccessParams
       if (s.passwordAuthentication === true && !params.allowPasswordAuthentication) fails.push(`${s.name} accepts password authentication`);
       if (s.nla === false && params.requireNla) fails.push(`${s.name} does not require Network Level Authentication`);
       if (s.legacyVncPassword === true) fails.push(`${s.name} allows legacy VNC password access`);
-      if (s.name === 'sshd' && (s.permitRootLogin === null || s.passwordAuthentication === null)) unknowns.push(`${s.name}: effective settings unknown (${s.detail ?? 'sshd -T needs root'})`);
-      if (s.name === 'rdp' && s.nla === null && params.requireNla) unknowns.push(`${s.name}: NLA setting unknown`);
+      // A setting reported as null was looked for and could not be read (sshd -T needs root): unknown.
+      if (s.permitRootLogin === null || s.passwordAuthentication === null) unknowns.push(`${s.name}: effective settings unknown (${s.detail ?? 'sshd -T needs root'})`);
+      if (s.nla === null && params.requireNla) unknowns.push(`${s.name}: NLA setting unknown`);
     }
     if (fails.length) return { status: 'fail', reason: joinReasons([...fails, ...unknowns]) };
     if (unknowns.length) return { status: 'unknown', reason: joinReasons(unknowns) };

@@ -44,6 +44,10 @@ export const screenLock: CheckDefinition<ScreenLockFacts, ScreenLockParams> = {
   title: 'Screen lock',
   factsSchema: ScreenLockFacts,
   defaultParams: { maxIdleSeconds: 900 },
+  paramsSchema: Type.Object(
+    { maxIdleSeconds: Type.Integer({ minimum: 1, maximum: 86_400, description: 'longest idle time before the screen locks, in seconds' }) },
+    { additionalProperties: false },
+  ),
   summarize(facts) {
     if (facts.headless) return ['no graphical sessions on this machine'];
     if (!facts.settings.length) return ['no screen-lock setting found'];

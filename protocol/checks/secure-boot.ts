@@ -25,6 +25,10 @@ export const secureBoot: CheckDefinition<SecureBootFacts, SecureBootParams> = {
   title: 'Secure boot',
   factsSchema: SecureBootFacts,
   defaultParams: { allowLegacyBios: false },
+  paramsSchema: Type.Object(
+    { allowLegacyBios: Type.Boolean({ description: 'legacy BIOS machines (no Secure Boot possible) are not applicable instead of failing' }) },
+    { additionalProperties: false },
+  ),
   summarize(facts) {
     return [
       `firmware ${facts.firmware ?? 'unknown'}; secure boot ${facts.enabled === null ? 'unknown' : facts.enabled ? 'on' : 'off'}` +

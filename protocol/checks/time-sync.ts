@@ -25,6 +25,10 @@ export const timeSync: CheckDefinition<TimeSyncFacts, TimeSyncParams> = {
   title: 'Time synchronisation',
   factsSchema: TimeSyncFacts,
   defaultParams: { maxOffsetMs: 1000 },
+  paramsSchema: Type.Object(
+    { maxOffsetMs: Type.Integer({ minimum: 0, maximum: 86_400_000, description: 'largest clock offset from the time source, in milliseconds' }) },
+    { additionalProperties: false },
+  ),
   summarize(facts) {
     return [
       `${facts.service ?? 'no time service'}: ${facts.serviceActive === null ? 'state unknown' : facts.serviceActive ? 'running' : 'not running'}; synchronised ${facts.synchronized === null ? 'unknown' : facts.synchronized ? 'yes' : 'no'}`,

@@ -34,6 +34,11 @@ export interface CheckDefinition<F = unknown, P = unknown> {
   title: string;
   factsSchema: TSchema;
   defaultParams: P;
+  /**
+   * The thresholds an operator may set in the policy file, with a description per field (rendered as
+   * comments in the default policy.yaml). defaultParams must validate against it.
+   */
+  paramsSchema: TSchema;
   evaluate(facts: F, params: P, ctx: EvaluationContext): Verdict;
   /** Short human lines describing the facts, for terminals and reports. */
   summarize(facts: F): string[];

@@ -19,6 +19,10 @@ export const usbStorage: CheckDefinition<UsbStorageFacts, UsbStorageParams> = {
   title: 'USB storage',
   factsSchema: UsbStorageFacts,
   defaultParams: { requireBlocked: true },
+  paramsSchema: Type.Object(
+    { requireBlocked: Type.Boolean({ description: 'USB mass storage must be blocked (false: not applicable for this role)' }) },
+    { additionalProperties: false },
+  ),
   summarize(facts) {
     const head = `USB mass storage ${facts.blocked === null ? 'state unknown' : facts.blocked ? 'blocked' : 'allowed'}`;
     return [head, ...facts.mechanisms.map((m) => `${m.name}: ${m.blocking === null ? 'unknown' : m.blocking ? 'blocks' : 'does not block'}${m.detail ? ` (${m.detail})` : ''}`)];
