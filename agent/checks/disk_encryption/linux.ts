@@ -8,20 +8,22 @@
 //  - lsblk: the device graph; its TYPE column comes from sysfs, so "crypt" is reliable without root or udev.
 //  - /sys/class/block/dm-N/dm/uuid: which kind of crypt mapping (LUKS2, PLAIN, or VERITY, which is not
 //    encryption). World-readable.
-//  - cryptsetup status (root): cipher and key size. blkid -p (root): the LUKS header under a mapping, for
-//    the scheme when cryptsetup cannot run and for dm mappings lsblk could not type.
+//  - cryptsetup status (root): cipher and key size, or `dmsetup table` where cryptsetup cannot answer.
+//    blkid -p (root): the LUKS header under a mapping, for the scheme when cryptsetup cannot run and for dm
+//    mappings lsblk could not type. `dmsetup ls --target crypt` where the dm uuid cannot be read.
 //  - zfs get / zpool list: ZFS native encryption, and ZFS pools built on LUKS.
 // Caveats: self-encrypting (OPAL) drives and hypervisor-side encryption are invisible here and read as not
 // encrypted; fscrypt (per-directory) encryption is not volume encryption and is not counted.
 import type { DiskEncryptionFacts } from '../../../protocol/checks/disk-encryption.js';
 import type { Evidence } from '../../../protocol/checks/types.js';
 import type { CommandResult } from '../../runner.js';
-import { clip, commandEvidence, fileEvidence, whyFailed } from '../linux-common.js';
+import { boundedEvidence, clip, commandEvidence, fileEvidence, whyFailed } from '../linux-common.js';
 import type { CollectDeps, PlatformCheck } from '../types.js';
 import { encryptionSchemeOf, parseBlkidExport } from './parse-blkid.js';
 import { parseCryptsetupStatus } from './parse-cryptsetup.js';
+import { parseDmsetupCryptTable, parseDmsetupLs } from './parse-dmsetup.js';
 import { isEncryptingCryptType, parseDmUuid } from './parse-dm-uuid.js';
-import { findDevice, parseLsblkJson, parseLsblkPairs, type BlockDevice, type BlockDevices } from './parse-lsblk.js';
+import { findDevice, parseLsblkJson, parseLsblkPairs, parseLsblkTree, type BlockDevice, type BlockDevices } from './parse-lsblk.js';
 import { parseMountinfo, type MountEntry } from './parse-mountinfo.js';
 import { parseSwaps } from './parse-swaps.js';
 import { parseZfsGet, parseZpoolVdevs, type ZfsEncryption } from './parse-zfs.js';
@@ -30,6 +32,8 @@ type Volume = DiskEncryptionFacts['volumes'][number];
 type Role = Volume['role'];
 
 const LSBLK_COLUMNS = 'NAME,KNAME,TYPE,FSTYPE,MOUNTPOINT,PKNAME,MAJ:MIN';
+/** A mapping device-mapper lists under another target than crypt (integrity, verity, linear…). */
+const NOT_CRYPT = 'not a dm-crypt target';
 
 /** Filesystems with no block device of their own: the agent cannot see what stores them. */
 const NOT_ON_A_BLOCK_DEVICE = new Set(['overlay', 'aufs', 'tmpfs', 'ramfs', 'rootfs', '9p', 'virtiofs', 'nfs', 'nfs4', 'cifs', 'smb3', 'fuse', 'fuseblk']);
@@ -86,6 +90,11 @@ class DiskProbe {
     // util-linux older than 2.27 has no -J.
     const pairs = await this.run('lsblk', ['-P', '-p', '-o', LSBLK_COLUMNS]);
     if (pairs.exitCode === 0 && !pairs.failure) this.devices = parseLsblkPairs(pairs.stdout);
+    if (!this.devices && pairs.exitCode === 0 && !pairs.failure) {
+      // Both structured forms printed something unparseable: the plain tree is the last resort.
+      const tree = await this.run('lsblk', ['-p', '-o', LSBLK_COLUMNS]);
+      if (tree.exitCode === 0 && !tree.failure) this.devices = parseLsblkTree(tree.stdout);
+    }
     if (!this.devices) {
       this.devicesWhy = json.failure || json.exitCode !== 0 ? whyFailed(json) : 'lsblk output could not be parsed';
     }
@@ -164,7 +173,7 @@ class DiskProbe {
     if (path.includes(dev.name) || path.length > 32) return { encrypted: null, reason: `device chain through ${dev.name} loops` };
     if (dev.type === 'crypt') {
       const kind = await this.cryptType(dev);
-      if (isEncryptingCryptType(kind)) return { encrypted: true, ...(await this.cryptDetails(dev, kind)) };
+      if (kind !== NOT_CRYPT && isEncryptingCryptType(kind)) return { encrypted: true, ...(await this.cryptDetails(dev, kind)) };
       // dm-verity or the integrity sub-device of LUKS2: not encryption, keep looking underneath.
     } else if (dev.type === 'dm') {
       // A device-mapper device lsblk could not type. If it sits directly on a LUKS header it is the
@@ -205,7 +214,14 @@ class DiskProbe {
   private async cryptType(dev: BlockDevice): Promise<string | null> {
     const k = (dev.kname ?? dev.name).split('/').pop();
     const text = await this.read(`/sys/class/block/${k}/dm/uuid`);
-    return text === null ? null : (parseDmUuid(text)?.cryptType ?? null);
+    const parsed = text === null ? null : (parseDmUuid(text)?.cryptType ?? null);
+    if (parsed) return parsed;
+    // No readable uuid: device-mapper itself says whether the mapping is a dm-crypt target (root only).
+    const ls = await this.run('dmsetup', ['ls', '--target', 'crypt']);
+    const crypt = ls.exitCode === 0 && !ls.failure ? parseDmsetupLs(ls.stdout) : null;
+    const name = dev.name.split('/').pop();
+    if (crypt && !crypt.some((m) => m.name === name || (dev.majMin !== null && m.majMin === dev.majMin))) return NOT_CRYPT;
+    return null;
   }
 
   private async cryptDetails(dev: BlockDevice, kind: string | null): Promise<Omit<Judgement, 'encrypted'>> {
@@ -219,6 +235,11 @@ class DiskProbe {
         const bits = st.keysizeBits ? ` (${st.keysizeBits}-bit key)` : '';
         out.cipher = clip(`${st.cipher}${bits}${st.integrity ? ` + ${st.integrity}` : ''}`, 128);
       }
+    } else {
+      // Without cryptsetup (or when it fails) the kernel's table still names the cipher.
+      const t = await this.run('dmsetup', ['table', dev.name]);
+      const table = t.exitCode === 0 && !t.failure ? parseDmsetupCryptTable(t.stdout) : null;
+      if (table) out.cipher = clip(`${table.cipher}${table.keyBits ? ` (${table.keyBits}-bit key)` : ''}`, 128);
     }
     if (!out.scheme) {
       for (const p of dev.parents) out.scheme ??= (await this.headerScheme(p)).scheme ?? undefined;
@@ -336,7 +357,7 @@ async function collect(deps: CollectDeps) {
     volumes.push(v);
   }
   const facts: DiskEncryptionFacts = { volumes: volumes.slice(0, 256) };
-  return { facts, evidence: probe.evidence };
+  return { facts, evidence: boundedEvidence(probe.evidence) };
 }
 
 const check: PlatformCheck<DiskEncryptionFacts> = { id: 'disk_encryption', collect };

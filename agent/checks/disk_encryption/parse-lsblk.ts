@@ -105,3 +105,49 @@ export function findDevice(devices: BlockDevices, ref: { path?: string; majMin?:
   if (ref.majMin) for (const d of devices.values()) if (d.majMin === ref.majMin) return d;
   return undefined;
 }
+
+// The tree form (`lsblk -p -o NAME,KNAME,TYPE,FSTYPE,MOUNTPOINT` or `lsblk -f`): the last resort when
+// neither -J nor -P gives anything parseable. Columns are located from the header; the NAME column draws
+// the tree with "├─", "└─", "│ " (or ASCII "|-", "`-"), two characters per level. A name too long for its
+// column is printed alone and the row's other cells follow on the next line, and a device with several
+// mount points prints the extra ones on lines whose NAME cell is blank: both continue the previous device.
+
+/** null when there is no header row with a NAME column. */
+export function parseLsblkTree(text: string): BlockDevices | null {
+  const lines = text.split('\n');
+  const header = lines[0] ?? '';
+  if (!/^NAME\b/.test(header)) return null;
+  const cols = [...header.matchAll(/\S+/g)].map((m) => ({ name: m[0], start: m.index }));
+  const cell = (line: string, col: string): string => {
+    const i = cols.findIndex((c) => c.name === col);
+    if (i < 0) return '';
+    const next = cols[i + 1];
+    return line.slice(cols[i]!.start, next ? next.start : undefined).trim();
+  };
+  const devices: BlockDevices = new Map();
+  const stack: string[] = [];
+  let last: BlockDevice | null = null;
+  for (const line of lines.slice(1)) {
+    if (!line.trim()) continue;
+    const tree = /^[\s│├└─|`-]*/.exec(line)?.[0] ?? '';
+    // A name starts inside the NAME column (it may run past it when too long to fit).
+    const name = tree.length < (cols[1]?.start ?? Infinity) ? (/^\S+/.exec(line.slice(tree.length))?.[0] ?? '') : '';
+    const mount = cell(line, 'MOUNTPOINTS') || cell(line, 'MOUNTPOINT');
+    if (!name) {
+      // Continuation of the previous device: wrapped cells or another mount point.
+      if (last) {
+        if (mount && !last.mountpoints.includes(mount)) last.mountpoints.push(mount);
+        last.fstype ??= str(cell(line, 'FSTYPE'));
+        last.type ??= str(cell(line, 'TYPE'));
+      }
+      continue;
+    }
+    const depth = Math.floor(tree.length / 2);
+    stack.length = depth;
+    const parent = depth > 0 ? (stack[depth - 1] ?? null) : null;
+    add(devices, { name, kname: str(cell(line, 'KNAME')), type: str(cell(line, 'TYPE')), fstype: str(cell(line, 'FSTYPE')), majMin: str(cell(line, 'MAJ:MIN')), mountpoints: mount ? [mount] : [] }, parent);
+    stack[depth] = name;
+    last = devices.get(name) ?? null;
+  }
+  return devices.size ? devices : null;
+}

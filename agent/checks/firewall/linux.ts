@@ -7,10 +7,10 @@
 import type { FirewallFacts } from '../../../protocol/checks/firewall.js';
 import type { Evidence } from '../../../protocol/checks/types.js';
 import type { CommandResult } from '../../runner.js';
-import { clip, commandEvidence, deniedByPermission, whyFailed } from '../linux-common.js';
+import { boundedEvidence, clip, commandEvidence, deniedByPermission, whyFailed } from '../linux-common.js';
 import type { CollectDeps, PlatformCheck } from '../types.js';
 import { parseFirewalldListAll, parseFirewalldState, zoneDeniesByDefault } from './parse-firewalld.js';
-import { filtersInbound, inputOutcome, parseIptablesS, ruleCount } from './parse-iptables.js';
+import { filtersInbound, inputOutcome, parseIptablesL, parseIptablesS, ruleCount } from './parse-iptables.js';
 import { decideInbound, parseNftJson, parseNftText } from './parse-nft.js';
 import { parseUfwStatus } from './parse-ufw.js';
 
@@ -54,28 +54,38 @@ async function nftables(run: (f: string, a: string[]) => Promise<CommandResult>,
   };
 }
 
-async function iptables(run: (f: string, a: string[]) => Promise<CommandResult>, v6: boolean): Promise<{ backend: Backend; found: boolean }> {
+async function iptables(run: (f: string, a: string[]) => Promise<CommandResult>, v6: boolean): Promise<{ backend: Backend; found: boolean; ufwLoaded?: boolean }> {
   const r4 = await run('iptables', ['-S']);
   if (r4.failure === 'not-found') return { backend: absent('iptables', 'iptables'), found: false };
-  const t4 = ok(r4) ? parseIptablesS(r4.stdout) : null;
-  if (!t4) return { backend: unclear('iptables', r4), found: true };
+  let t4 = ok(r4) ? parseIptablesS(r4.stdout) : null;
+  let from = r4;
+  if (!t4 && !deniedByPermission(r4) && !r4.failure) {
+    // iptables builds without -S (before 1.4.1): the verbose listing shows interfaces, so rules can be judged.
+    from = await run('iptables', ['-L', '-n', '-v']);
+    t4 = ok(from) ? parseIptablesL(from.stdout) : null;
+  }
+  if (!t4) return { backend: unclear('iptables', from), found: true };
+  // `ufw status` calls ufw active exactly when its chains are loaded; iptables shows them.
+  const ufwLoaded = t4.rules.has('ufw-user-input');
   const r6 = v6 ? await run('ip6tables', ['-S']) : null;
   const t6 = r6 && ok(r6) ? parseIptablesS(r6.stdout) : null;
   const rules = ruleCount(t4) + (t6 ? ruleCount(t6) : 0);
   const active = filtersInbound(t4) || (t6 !== null && filtersInbound(t6));
-  if (!active) return { backend: { name: 'iptables', active: false, inboundDefault: null, rules, detail: 'INPUT has no rules and policy ACCEPT' }, found: true };
+  if (!active) return { backend: { name: 'iptables', active: false, inboundDefault: null, rules, detail: 'INPUT has no rules and policy ACCEPT' }, found: true, ufwLoaded };
   const v4deny = inputOutcome(t4) === 'deny';
-  if (!v6) return { backend: { name: 'iptables', active, inboundDefault: v4deny ? 'deny' : 'allow', rules, detail: 'IPv6 is disabled' }, found: true };
+  if (!v6) return { backend: { name: 'iptables', active, inboundDefault: v4deny ? 'deny' : 'allow', rules, detail: 'IPv6 is disabled' }, found: true, ufwLoaded };
   if (!t6) {
     // IPv4 allowing settles it; IPv4 denying says nothing about IPv6.
-    return { backend: { name: 'iptables', active, inboundDefault: v4deny ? null : 'allow', rules, detail: clip(`ip6tables: ${r6 ? whyFailed(r6) : 'not run'}`, 1024) }, found: true };
+    return { backend: { name: 'iptables', active, inboundDefault: v4deny ? null : 'allow', rules, detail: clip(`ip6tables: ${r6 ? whyFailed(r6) : 'not run'}`, 1024) }, found: true, ufwLoaded };
   }
   const v6deny = inputOutcome(t6) === 'deny';
   const detail = v4deny && v6deny ? 'INPUT denies by default for IPv4 and IPv6' : `${v4deny ? 'IPv6' : 'IPv4'} INPUT accepts by default`;
-  return { backend: { name: 'iptables', active, inboundDefault: v4deny && v6deny ? 'deny' : 'allow', rules, detail }, found: true };
+  return { backend: { name: 'iptables', active, inboundDefault: v4deny && v6deny ? 'deny' : 'allow', rules, detail }, found: true, ufwLoaded };
 }
 
-async function ufw(run: (f: string, a: string[]) => Promise<CommandResult>): Promise<Backend> {
+async function ufw(run: (f: string, a: string[]) => Promise<CommandResult>, loaded: boolean | undefined): Promise<Backend> {
+  // ufw is a Python program (slow to start); when iptables shows no ufw chains its answer is known.
+  if (loaded === false) return { name: 'ufw', active: false, inboundDefault: null, rules: 0, detail: 'Status: inactive (no ufw chains loaded)' };
   const r = await run('ufw', ['status', 'verbose']);
   if (r.failure === 'not-found') return absent('ufw', 'ufw');
   const s = ok(r) ? parseUfwStatus(r.stdout) : null;
@@ -110,17 +120,30 @@ async function collect(deps: CollectDeps) {
     evidence.push(commandEvidence(r));
     return r;
   };
-  const v6 = await ipv6Enabled(deps);
+  const [v6, ufwInstalled, firewalldInstalled] = await Promise.all([
+    ipv6Enabled(deps),
+    anyExists(deps, ['/usr/sbin/ufw', '/sbin/ufw']),
+    anyExists(deps, ['/usr/bin/firewall-cmd', '/bin/firewall-cmd', '/usr/sbin/firewall-cmd']),
+  ]);
   evidence.push({ source: 'read /proc/net/if_inet6, /proc/sys/net/ipv6/conf/all/disable_ipv6', ...(v6 ? {} : { error: 'IPv6 disabled' }) });
-  const nft = await nftables(run, v6);
-  const ipt = await iptables(run, v6);
+  // The layers are independent: ask them at once.
+  const [nft, ipt, fwd] = await Promise.all([
+    nftables(run, v6),
+    iptables(run, v6),
+    firewalldInstalled ? firewalld(run) : Promise.resolve(absent('firewalld', 'firewall-cmd')),
+  ]);
   if (!nft.found && !ipt.found) {
     // Rules could still be loaded in the kernel; nothing here can read them.
     nft.backend = { name: 'nftables', active: null, inboundDefault: null, detail: 'neither nft nor iptables is installed, so the kernel packet filter could not be read' };
   }
-  const backends: Backend[] = [nft.backend, ipt.backend, await ufw(run), await firewalld(run)];
+  const ufwBackend = ufwInstalled ? await ufw(run, ipt.ufwLoaded) : absent('ufw', 'ufw');
+  const backends: Backend[] = [nft.backend, ipt.backend, ufwBackend, fwd];
   const facts: FirewallFacts = { backends };
-  return { facts, evidence };
+  return { facts, evidence: boundedEvidence(evidence) };
+}
+
+async function anyExists(deps: CollectDeps, paths: string[]): Promise<boolean> {
+  return (await Promise.all(paths.map((p) => deps.files.exists(p)))).some(Boolean);
 }
 
 const check: PlatformCheck<FirewallFacts> = { id: 'firewall', collect };

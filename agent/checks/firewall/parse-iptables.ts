@@ -66,3 +66,45 @@ export function ruleCount(r: IptablesRules): number {
 export function filtersInbound(r: IptablesRules): boolean {
   return (r.rules.get('INPUT')?.length ?? 0) > 0 || (r.policies.get('INPUT') ?? 'ACCEPT') !== 'ACCEPT';
 }
+
+/**
+ * `iptables -L` listings (for iptables builds without -S). "Chain INPUT (policy DROP)" or, with -v,
+ * "(policy DROP 0 packets, 0 bytes)"; user chains "(N references)"; then a header row and one row per rule:
+ * [pkts bytes] target prot opt [in out] source destination [match text]. Rows become rule specs the
+ * functions above understand: "-j TARGET" when the row matches every packet, anything else conditional.
+ * Only the verbose form shows interfaces, so without -v only an ACCEPT-everything row is taken as
+ * unconditional (a DROP row may be limited to one interface, and assuming it is not could hide an open
+ * port; an ACCEPT row assumed conditional could hide an open firewall).
+ */
+export function parseIptablesL(text: string): IptablesRules | null {
+  const policies = new Map<string, string>();
+  const rules = new Map<string, string[]>();
+  let chain: string | null = null;
+  let verbose = false;
+  for (const line of text.split('\n')) {
+    const c = /^Chain (\S+) \((?:policy (\w+)[^)]*|\d+ references?)\)/.exec(line);
+    if (c?.[1]) {
+      chain = c[1];
+      if (c[2]) policies.set(chain, c[2]);
+      if (!rules.has(chain)) rules.set(chain, []);
+      continue;
+    }
+    if (/^\s*(?:pkts\s+bytes\s+)?target\s+prot\s+opt\b/.test(line)) {
+      verbose = /^\s*pkts/.test(line);
+      continue;
+    }
+    if (!chain || !line.trim()) continue;
+    let cols = line.trim().split(/\s+/);
+    if (verbose) cols = cols.slice(2);
+    // ip6tables leaves the opt column blank.
+    if (!/^!?-[-f]$/.test(cols[2] ?? '')) cols.splice(2, 0, '--');
+    const [target = '', prot, opt] = cols;
+    const [inIf, outIf] = verbose ? [cols[3], cols[4]] : ['*', '*'];
+    const rest = cols.slice(verbose ? 5 : 3);
+    const any = (a: string | undefined) => a === '0.0.0.0/0' || a === '::/0' || a === 'anywhere';
+    const everything = (prot === 'all' || prot === '0') && opt === '--' && inIf === '*' && outIf === '*' && any(rest[0]) && any(rest[1]) && rest.length === 2;
+    const unconditional = everything && (verbose || target === 'ACCEPT');
+    rules.get(chain)!.push(unconditional ? `-j ${target}` : `-m listed ${cols.join(' ')}`);
+  }
+  return rules.size ? { policies, rules } : null;
+}

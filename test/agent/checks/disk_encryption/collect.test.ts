@@ -208,7 +208,9 @@ describe('disk_encryption collect (replayed)', () => {
   it.each([
     ['lsblk not installed', {}, 'lsblk is not installed'],
     ['lsblk timed out', { lsblk: timedOut }, 'timed out'],
-    ['lsblk printing garbage', { lsblk: ok('NAME MAJ:MIN RM SIZE\nsda 8:0 0 10G') }, 'could not be parsed'],
+    ['lsblk printing garbage', { lsblk: ok('\u0000\u0001 not a device list {{{') }, 'could not be parsed'],
+    // A tree listing that does not contain the root device (the third, last-resort form).
+    ['lsblk listing another machine', { lsblk: ok('NAME MAJ:MIN RM SIZE\nsda 8:0 0 10G') }, "not in lsblk's device list"],
   ])('%s: / is unknown with the reason, never pass', async (_name, replies, reason) => {
     const { c, facts } = await collect(replies, { '/proc/self/mountinfo': fixture('proc-self-mountinfo/debian12-vm.txt'), '/proc/swaps': NO_SWAP });
     expect(vol(facts, '/')?.encrypted).toBeNull();
@@ -271,5 +273,33 @@ describe('disk_encryption collect (replayed)', () => {
       { '/proc/self/mountinfo': LVM_MOUNTS + '40 26 7:3 / /srv/images rw - ext4 /dev/loop3 rw\n', '/proc/swaps': NO_SWAP, ...LUKS_UUID, '/sys/class/block/loop3/loop/backing_file': '/var/lib/images/a.img\n' },
     );
     expect(vol(facts, '/srv/images')).toMatchObject({ device: '/dev/loop3', chain: ['/dev/loop3'], encrypted: true, scheme: 'LUKS2' });
+  });
+
+  it('without cryptsetup the cipher comes from dmsetup table (LUKS2, kernel keyring key)', async () => {
+    const { facts, calls } = await collect(
+      { [LSBLK_J]: ok(LVM_ON_LUKS), 'dmsetup table /dev/mapper/cryptdisk0': ok(fixture('dmsetup/table-luks2-keyring-reference.txt')) },
+      { '/proc/self/mountinfo': LVM_MOUNTS, '/proc/swaps': NO_SWAP, ...LUKS_UUID },
+    );
+    expect(calls).toContain('cryptsetup status /dev/mapper/cryptdisk0');
+    expect(vol(facts, '/')).toMatchObject({ encrypted: true, scheme: 'LUKS2', cipher: 'aes-xts-plain64 (512-bit key)' });
+  });
+
+  it('an unreadable dm uuid is settled by dmsetup ls --target crypt: a listed mapping is dm-crypt, an unlisted one is not', async () => {
+    const files = { '/proc/self/mountinfo': LVM_MOUNTS, '/proc/swaps': NO_SWAP };
+    const listed = await collect({ [LSBLK_J]: ok(LVM_ON_LUKS), 'dmsetup ls --target crypt': ok('cryptdisk0\t(254, 0)\n') }, files);
+    expect(vol(listed.facts, '/')).toMatchObject({ encrypted: true });
+    const other = await collect({ [LSBLK_J]: ok(LVM_ON_LUKS), 'dmsetup ls --target crypt': ok(fixture('dmsetup/ls-target-crypt-single-mapping.txt')) }, files);
+    // The recorded listing names only "croot": cryptdisk0 is some other target, so nothing encrypts /.
+    expect(vol(other.facts, '/')).toMatchObject({ encrypted: false });
+    expect(verdictOf('disk_encryption', other.c).status).toBe('fail');
+  });
+
+  it('a LUKS2 loop device attached on this machine (not opened): lsblk types it loop, no crypt layer', async () => {
+    const { facts } = await collect(
+      { [LSBLK_J]: ok(fixture('lsblk/debian12-luks2-loop-attached-json.txt')) },
+      { '/proc/self/mountinfo': fixture('proc-self-mountinfo/debian12-vm.txt'), '/proc/swaps': NO_SWAP },
+    );
+    // The unopened container mounts nothing, so only / is judged.
+    expect(facts?.volumes.map((v) => [v.mount, v.encrypted])).toEqual([['/', false]]);
   });
 });

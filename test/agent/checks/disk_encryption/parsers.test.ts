@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { encryptionSchemeOf, parseBlkidExport } from '../../../../agent/checks/disk_encryption/parse-blkid.js';
 import { parseCryptsetupStatus } from '../../../../agent/checks/disk_encryption/parse-cryptsetup.js';
 import { isEncryptingCryptType, parseDmUuid } from '../../../../agent/checks/disk_encryption/parse-dm-uuid.js';
-import { findDevice, parseLsblkJson, parseLsblkPairs } from '../../../../agent/checks/disk_encryption/parse-lsblk.js';
+import { parseDmsetupCryptTable, parseDmsetupLs } from '../../../../agent/checks/disk_encryption/parse-dmsetup.js';
+import { findDevice, parseLsblkJson, parseLsblkPairs, parseLsblkTree } from '../../../../agent/checks/disk_encryption/parse-lsblk.js';
 import { parseMountinfo } from '../../../../agent/checks/disk_encryption/parse-mountinfo.js';
 import { parseSwaps } from '../../../../agent/checks/disk_encryption/parse-swaps.js';
 import { parseZfsGet, parseZpoolVdevs } from '../../../../agent/checks/disk_encryption/parse-zfs.js';
@@ -110,15 +111,15 @@ describe('parseBlkidExport', () => {
 
 describe('parseCryptsetupStatus', () => {
   it.each([
-    ['luks1-active-in-use.txt', { active: true, inUse: true, type: 'LUKS1', cipher: 'aes-xts-plain64', keysizeBits: 512, device: '/dev/sdc1', integrity: null }],
-    ['luks2-active-in-use-keyring.txt', { active: true, inUse: true, type: 'LUKS2', cipher: 'aes-xts-plain64', keysizeBits: 512, device: '/dev/sdc2', integrity: null }],
-    ['luks2-authenticated-integrity-loop.txt', { type: 'LUKS2', keysizeBits: 768, device: '/dev/loop0', integrity: 'hmac(sha256)' }],
-    ['luks2-loop-keyring-4k-sectors.txt', { mapping: '/dev/mapper/vault', type: 'LUKS2', device: '/dev/loop1' }],
-    ['plain-active-in-use.txt', { type: 'PLAIN', cipher: 'aes-cbc-essiv:sha256', keysizeBits: 256, inUse: true }],
-    ['plain-active-not-in-use.txt', { type: 'PLAIN', active: true, inUse: false }],
-    ['inactive.txt', { mapping: '/dev/mapper/dm-crypto-plain', active: false, type: null, cipher: null }],
+    ['cryptsetup-status/luks1-active-in-use.txt', { active: true, inUse: true, type: 'LUKS1', cipher: 'aes-xts-plain64', keysizeBits: 512, device: '/dev/sdc1', integrity: null }],
+    ['cryptsetup-status/luks2-active-in-use-keyring.txt', { active: true, inUse: true, type: 'LUKS2', cipher: 'aes-xts-plain64', keysizeBits: 512, device: '/dev/sdc2', integrity: null }],
+    ['cryptsetup-status/luks2-authenticated-integrity-loop.txt', { type: 'LUKS2', keysizeBits: 768, device: '/dev/loop0', integrity: 'hmac(sha256)' }],
+    ['cryptsetup-status/luks2-loop-keyring-4k-sectors.txt', { mapping: '/dev/mapper/vault', type: 'LUKS2', device: '/dev/loop1' }],
+    ['cryptsetup-status/plain-active-in-use.txt', { type: 'PLAIN', cipher: 'aes-cbc-essiv:sha256', keysizeBits: 256, inUse: true }],
+    ['cryptsetup-status/plain-active-not-in-use.txt', { type: 'PLAIN', active: true, inUse: false }],
+    ['cryptsetup-status/inactive.txt', { mapping: '/dev/mapper/dm-crypto-plain', active: false, type: null, cipher: null }],
   ])('%s', (file, expected) => {
-    expect(parseCryptsetupStatus(fixture(`cryptsetup-status/${file}`))).toMatchObject(expected);
+    expect(parseCryptsetupStatus(fixture(file))).toMatchObject(expected);
   });
 
   it('returns null for errors and garbage, and no type from a truncated capture', () => {
@@ -158,5 +159,64 @@ describe('parseZfsGet / parseZpoolVdevs', () => {
   it('lists vdev paths', () => {
     expect(parseZpoolVdevs('rpool\t99G\t10G\t89G\n\t/dev/mapper/luks-1\t99G\t10G\t89G\n')).toEqual(['/dev/mapper/luks-1']);
     expect(parseZpoolVdevs('garbage')).toEqual([]);
+  });
+});
+
+describe('parseLsblkTree', () => {
+  it('NixOS lsblk -f: three LUKS2 disks with LVM on top; six mount points of one LV on continuation lines', () => {
+    const d = parseLsblkTree(fixture('lsblk/f-nixos-luks-lvm-btrfs-multi-mountpoints.txt'))!;
+    expect(d.get('cryptdisk0')).toMatchObject({ fstype: 'LVM2_member', parents: ['nvme0n1p2'] });
+    expect(d.get('nvme0n1p2')).toMatchObject({ fstype: 'crypto_LUKS', parents: ['nvme0n1'] });
+    expect(d.get('disk0--pool-root')).toMatchObject({ fstype: 'btrfs', parents: ['cryptdisk0'], mountpoints: ['/srv/www', '/srv/radicale/collections', '/home', '/nix/store', '/nix', '/'] });
+    expect(d.get('disk0--pool-swap')?.mountpoints).toEqual(['[SWAP]']);
+    expect(d.get('disk2--pool-root')).toMatchObject({ parents: ['cryptdisk2'], mountpoints: ['/snapraid/disk2'] });
+    expect(d.get('nvme0n1p1')).toMatchObject({ fstype: 'vfat', mountpoints: ['/boot'] });
+    // lsblk -f has no TYPE column: it stays unknown rather than guessed.
+    expect(d.get('cryptdisk0')?.type).toBeNull();
+    expect(d.size).toBe(16);
+  });
+
+  it('names too long for their column wrap the rest of the row onto the next line', () => {
+    const d = parseLsblkTree(fixture('lsblk/fs-loop-luks2-integrity-wrapped-names.txt'))!;
+    expect([...d.keys()]).toEqual(['loop0', 'encrypted_disk_qMSEu_dif', 'encrypted_disk_qMSEu']);
+    expect(d.get('encrypted_disk_qMSEu')).toMatchObject({ parents: ['encrypted_disk_qMSEu_dif'], mountpoints: ['/tmp/cdh-test'] });
+    expect(d.get('loop0')).toMatchObject({ fstype: 'crypto_LUKS', parents: [] });
+  });
+
+  it('reads TYPE and KNAME columns when the listing has them; null without a NAME header', () => {
+    const d = parseLsblkTree('NAME                 KNAME     TYPE  FSTYPE MOUNTPOINT\n/dev/vda             /dev/vda  disk         \n`-/dev/vda1          /dev/vda1 part  ext4   /\n')!;
+    expect(d.get('/dev/vda1')).toMatchObject({ kname: '/dev/vda1', type: 'part', fstype: 'ext4', parents: ['/dev/vda'], mountpoints: ['/'] });
+    expect(parseLsblkTree('')).toBeNull();
+    expect(parseLsblkTree(fixture('lsblk/debian12-vm-json.txt'))).toBeNull();
+    expect(parseLsblkTree('lsblk: failed to access sysfs directory: /sys/dev/block')).toBeNull();
+  });
+});
+
+describe('parseLsblkJson, this machine with a LUKS2 container attached', () => {
+  it('the loop device is typed loop with no FSTYPE (no udev), next to zram0 and vda', () => {
+    const d = parseLsblkJson(fixture('lsblk/debian12-luks2-loop-attached-json.txt'))!;
+    expect(d.get('/dev/loop0')).toMatchObject({ type: 'loop', fstype: null, parents: [], majMin: '7:0' });
+    expect([...d.keys()]).toEqual(['/dev/loop0', '/dev/zram0', '/dev/vda']);
+  });
+});
+
+describe('dmsetup', () => {
+  it('ls --target crypt: mapping names with major:minor in either spelling', () => {
+    expect(parseDmsetupLs(fixture('dmsetup/ls-target-crypt-single-mapping.txt'))).toEqual([{ name: 'croot', majMin: '253:0' }]);
+    expect(parseDmsetupLs('luks-1\t(254:3)\n')).toEqual([{ name: 'luks-1', majMin: '254:3' }]);
+    expect(parseDmsetupLs('No devices found\n')).toEqual([]);
+    expect(parseDmsetupLs('')).toBeNull();
+    expect(parseDmsetupLs('/dev/mapper/control: open failed: Permission denied')).toBeNull();
+  });
+
+  it('table: a LUKS2 mapping whose key is a keyring reference (":64:" = 64 bytes, 512 bits)', () => {
+    expect(parseDmsetupCryptTable(fixture('dmsetup/table-luks2-keyring-reference.txt'))).toEqual({ cipher: 'aes-xts-plain64', keyBits: 512, device: '7:1' });
+  });
+
+  it('table: a hex key gives its size; non-crypt targets and garbage give null', () => {
+    expect(parseDmsetupCryptTable(`0 2048 crypt aes-cbc-essiv:sha256 ${'ab'.repeat(32)} 0 8:2 0`)).toMatchObject({ keyBits: 256, device: '8:2' });
+    expect(parseDmsetupCryptTable('0 204800 linear 8:3 2048')).toBeNull();
+    expect(parseDmsetupCryptTable('0 61440 integrity 7:0 0 32 J 1 journal_sectors:1024')).toBeNull();
+    expect(parseDmsetupCryptTable('')).toBeNull();
   });
 });

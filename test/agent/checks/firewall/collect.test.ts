@@ -15,7 +15,11 @@ const HOST: Record<string, Reply> = {
   'ufw status verbose': ok(fixture('ufw-status-verbose/debian12-inactive.txt')),
 };
 
-async function collect(replies: Record<string, Reply>, files: Record<string, string> = IPV6_ON) {
+// Installed front ends (their programs exist); firewalld only where a test says so.
+const UFW_INSTALLED = { '/usr/sbin/ufw': '' };
+const FIREWALLD_INSTALLED = { '/usr/bin/firewall-cmd': '' };
+
+async function collect(replies: Record<string, Reply>, files: Record<string, string> = { ...IPV6_ON, ...UFW_INSTALLED }) {
   const c = await check.collect(fakeDeps(fakeRunner(replies), fakeFiles(files)));
   const facts = c.facts as FirewallFacts;
   return { c, facts, b: (name: string) => facts.backends.find((x) => x.name === name) };
@@ -27,10 +31,11 @@ describe('firewall collect (replayed)', () => {
     expect(facts.backends).toEqual([
       { name: 'nftables', active: false, inboundDefault: null, rules: 0, detail: '0 table(s), none filters the input hook' },
       { name: 'iptables', active: false, inboundDefault: null, rules: 0, detail: 'INPUT has no rules and policy ACCEPT' },
-      { name: 'ufw', active: false, inboundDefault: null, rules: 0, detail: 'Status: inactive' },
+      { name: 'ufw', active: false, inboundDefault: null, rules: 0, detail: 'Status: inactive (no ufw chains loaded)' },
       { name: 'firewalld', active: false, inboundDefault: null, detail: 'firewall-cmd is not installed' },
     ]);
-    expect(c.evidence.map((e) => e.source)).toEqual(expect.arrayContaining([NFT_J, 'iptables -S', 'ip6tables -S', 'ufw status verbose', 'firewall-cmd --state']));
+    // No ufw chains in iptables is exactly what `ufw status` calls inactive: the slow Python tool is not started.
+    expect(c.evidence.map((e) => e.source)).toEqual([expect.stringContaining('/proc/net/if_inet6'), NFT_J, 'iptables -S', 'ip6tables -S']);
     expect(schemaErrors('firewall', facts)).toEqual([]);
     expect(verdictOf('firewall', c)).toEqual({ status: 'fail', reason: 'no host firewall is active' });
   });
@@ -82,27 +87,66 @@ describe('firewall collect (replayed)', () => {
     expect(verdictOf('firewall', c).status).toBe('unknown');
   });
 
+  it('ufw enabled in a namespace on this machine: its chains in iptables, ufw asked, default deny: pass', async () => {
+    const { c, b } = await collect({
+      ...HOST,
+      'iptables -S': ok(fixture('iptables-S/debian12-netns-ufw-enabled.txt')),
+      'ufw status verbose': ok(fixture('ufw-status-verbose/debian12-netns-enabled.txt')),
+    });
+    expect(b('ufw')).toEqual({ name: 'ufw', active: true, inboundDefault: 'deny', rules: 0, detail: 'default deny (incoming)' });
+    expect(b('iptables')).toMatchObject({ active: true });
+    expect(verdictOf('firewall', c).status).toBe('pass');
+  });
+
+  it('ufw disabled again: no ufw-user chains, so inactive without asking ufw; fail', async () => {
+    const { c, b } = await collect({ ...HOST, 'iptables -S': ok(fixture('iptables-S/debian12-netns-ufw-disabled.txt')) });
+    expect(b('ufw')).toMatchObject({ active: false });
+    expect(c.evidence.map((e) => e.source)).not.toContain('ufw status verbose');
+    expect(verdictOf('firewall', c).status).toBe('fail');
+  });
+
+  it('ufw not installed is reported absent without running it', async () => {
+    const { c, b } = await collect(HOST, IPV6_ON);
+    expect(b('ufw')).toEqual({ name: 'ufw', active: false, inboundDefault: null, detail: 'ufw is not installed' });
+    expect(c.evidence.map((e) => e.source)).not.toContain('ufw status verbose');
+  });
+
+  it('iptables without -S support falls back to the verbose listing', async () => {
+    const { c, b } = await collect({
+      ...HOST,
+      'iptables -S': exit(2, '', "iptables v1.4.0: unknown option `-S'\n"),
+      'iptables -L -n -v': ok(fixture('iptables-L/debian12-netns-verbose-input-drop.txt')),
+      'ip6tables -S': ok(fixture('iptables-S/debian12-netns-ip6tables-input-drop.txt')),
+    });
+    expect(c.evidence.map((e) => e.source)).toContain('iptables -L -n -v');
+    expect(b('iptables')).toMatchObject({ active: true, inboundDefault: 'deny' });
+  });
+
   it('ufw active with default deny (incoming) passes; plain status without the Default line is unknown', async () => {
-    const verbose = await collect({ ...HOST, 'ufw status verbose': ok(fixture('ufw-status-verbose/active-ssh-allow-http-deny.txt')) });
+    // Chains unknown to iptables (as without root): ufw itself is asked.
+    const verbose = await collect({ ...HOST, 'iptables -S': exit(4, '', fixture('iptables-S/debian12-nonroot.stderr.txt')), 'ufw status verbose': ok(fixture('ufw-status-verbose/active-ssh-allow-http-deny.txt')) });
     expect(verbose.b('ufw')).toEqual({ name: 'ufw', active: true, inboundDefault: 'deny', rules: 4, detail: 'default deny (incoming)' });
     expect(verdictOf('firewall', verbose.c).status).toBe('pass');
-    const plain = await collect({ ...HOST, 'ufw status verbose': ok(fixture('ufw-status/active-nonverbose-trailing-spaces.txt')) });
+    const plain = await collect({ ...HOST, 'iptables -S': ok(fixture('iptables-S/debian12-netns-ufw-enabled.txt')), 'ufw status verbose': ok(fixture('ufw-status/active-nonverbose-trailing-spaces.txt')) });
     expect(plain.b('ufw')).toMatchObject({ active: true, inboundDefault: null });
     expect(verdictOf('firewall', plain.c).status).toBe('unknown');
   });
 
   it('firewalld running with a rejecting default zone passes', async () => {
-    const { c, b } = await collect({
-      ...HOST,
-      'firewall-cmd --state': ok(fixture('firewall-cmd-state/running.txt')),
-      'firewall-cmd --list-all': ok('public (active)\n  target: default\n  services: dhcpv6-client ssh\n  ports: \n'),
-    });
+    const { c, b } = await collect(
+      {
+        ...HOST,
+        'firewall-cmd --state': ok(fixture('firewall-cmd-state/running.txt')),
+        'firewall-cmd --list-all': ok('public (active)\n  target: default\n  services: dhcpv6-client ssh\n  ports: \n'),
+      },
+      { ...IPV6_ON, ...UFW_INSTALLED, ...FIREWALLD_INSTALLED },
+    );
     expect(b('firewalld')).toEqual({ name: 'firewalld', active: true, inboundDefault: 'deny', rules: 2, detail: 'default zone public, target default' });
     expect(verdictOf('firewall', c).status).toBe('pass');
   });
 
   it('firewalld not running (exit 252) is inactive', async () => {
-    const { b } = await collect({ ...HOST, 'firewall-cmd --state': exit(252, 'not running\n') });
+    const { b } = await collect({ ...HOST, 'firewall-cmd --state': exit(252, 'not running\n') }, { ...IPV6_ON, ...FIREWALLD_INSTALLED });
     expect(b('firewalld')).toMatchObject({ active: false, detail: 'not running' });
   });
 

@@ -1,21 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { parseFirewalldListAll, parseFirewalldState, zoneDeniesByDefault } from '../../../../agent/checks/firewall/parse-firewalld.js';
-import { filtersInbound, inputOutcome, parseIptablesS, ruleCount } from '../../../../agent/checks/firewall/parse-iptables.js';
+import { filtersInbound, inputOutcome, parseIptablesL, parseIptablesS, ruleCount } from '../../../../agent/checks/firewall/parse-iptables.js';
 import { classifyTextRule, decideInbound, parseNftJson, parseNftText } from '../../../../agent/checks/firewall/parse-nft.js';
 import { parseUfwStatus } from '../../../../agent/checks/firewall/parse-ufw.js';
 import { fixture } from '../fakes.js';
 
-const nft = (f: string) => fixture(`nft-list-ruleset/${f}`);
-
 describe('parseNftJson / parseNftText + decideInbound', () => {
   it('empty ruleset (this machine): nothing filters input', () => {
-    const rs = parseNftJson(nft('debian12-empty-json.txt'))!;
+    const rs = parseNftJson(fixture('nft-list-ruleset/debian12-empty-json.txt'))!;
     expect(rs).toEqual({ tables: 0, chains: [] });
     expect(decideInbound(rs, true)).toMatchObject({ filtersInbound: false, inbound: 'allow' });
   });
 
   it('inet input chain with policy drop denies both families, in JSON and in text', () => {
-    for (const rs of [parseNftJson(nft('debian12-netns-inet-policy-drop-json.txt'))!, parseNftText(nft('debian12-netns-inet-policy-drop-text.txt'))!]) {
+    for (const rs of [parseNftJson(fixture('nft-list-ruleset/debian12-netns-inet-policy-drop-json.txt'))!, parseNftText(fixture('nft-list-ruleset/debian12-netns-inet-policy-drop-text.txt'))!]) {
       const input = rs.chains.find((c) => c.hook === 'input')!;
       expect(input).toMatchObject({ family: 'inet', table: 'filter', name: 'input', type: 'filter', policy: 'drop' });
       expect(input.rules).toHaveLength(3);
@@ -26,7 +24,7 @@ describe('parseNftJson / parseNftText + decideInbound', () => {
   });
 
   it('policy accept with a final unconditional "counter reject" denies (firewalld shape); the named set is skipped', () => {
-    for (const rs of [parseNftJson(nft('debian12-netns-final-reject-json.txt'))!, parseNftText(nft('debian12-netns-final-reject-text.txt'))!]) {
+    for (const rs of [parseNftJson(fixture('nft-list-ruleset/debian12-netns-final-reject-json.txt'))!, parseNftText(fixture('nft-list-ruleset/debian12-netns-final-reject-text.txt'))!]) {
       const input = rs.chains.find((c) => c.hook === 'input')!;
       expect(input.policy).toBe('accept');
       expect(input.rules.at(-1)).toEqual({ verdict: 'reject', unconditional: true });
@@ -36,30 +34,30 @@ describe('parseNftJson / parseNftText + decideInbound', () => {
   });
 
   it('an ip-only table leaves IPv6 open unless the host has no IPv6', () => {
-    const rs = parseNftJson(nft('debian12-netns-ip-only-drop-json.txt'))!;
+    const rs = parseNftJson(fixture('nft-list-ruleset/debian12-netns-ip-only-drop-json.txt'))!;
     expect(decideInbound(rs, true)).toMatchObject({ inbound: 'allow' });
     expect(decideInbound(rs, true).detail).toContain('IPv6');
     expect(decideInbound(rs, false).inbound).toBe('deny');
   });
 
   it('iptables-nft tables as nft sees them: xt matches are conditions, drop policies in ip and ip6 deny', () => {
-    const json = parseNftJson(nft('debian12-netns-iptables-nft-drop-json.txt'))!;
+    const json = parseNftJson(fixture('nft-list-ruleset/debian12-netns-iptables-nft-drop-json.txt'))!;
     expect(json.chains.map((c) => `${c.family}/${c.name}/${c.policy}`)).toEqual(['ip/INPUT/drop', 'ip6/INPUT/drop']);
     expect(json.chains[0]!.rules).toEqual([{ verdict: 'accept', unconditional: false }, { verdict: 'accept', unconditional: false }]);
     expect(decideInbound(json, true).inbound).toBe('deny');
     // The text form starts with a "# Warning: ... managed by iptables-nft" comment line.
-    expect(decideInbound(parseNftText(nft('debian12-netns-iptables-nft-drop-text.txt'))!, true).inbound).toBe('deny');
+    expect(decideInbound(parseNftText(fixture('nft-list-ruleset/debian12-netns-iptables-nft-drop-text.txt'))!, true).inbound).toBe('deny');
   });
 
   it('loopback-only accept rules with policy accept allow inbound (kolide capture)', () => {
-    const rs = parseNftJson(nft('json-jat-ip-filter-accept.txt'))!;
+    const rs = parseNftJson(fixture('nft-list-ruleset/json-jat-ip-filter-accept.txt'))!;
     expect(rs.tables).toBe(1);
     expect(rs.chains.find((c) => c.name === 'INPUT')?.rules).toEqual([{ verdict: 'accept', unconditional: false }]);
     expect(decideInbound(rs, false)).toMatchObject({ filtersInbound: true, inbound: 'allow' });
   });
 
   it('text chain with a jump and policy accept allows (inspec capture)', () => {
-    const rs = parseNftText(nft('text-inet-filter-input-chain.txt'))!;
+    const rs = parseNftText(fixture('nft-list-ruleset/text-inet-filter-input-chain.txt'))!;
     expect(rs.chains[0]).toMatchObject({ family: 'inet', name: 'INPUT', hook: 'input', policy: 'accept' });
     expect(rs.chains[0]!.rules).toEqual([{ verdict: 'accept', unconditional: false }, { verdict: 'jump', unconditional: true }]);
     expect(decideInbound(rs, true).inbound).toBe('allow');
@@ -74,7 +72,7 @@ describe('parseNftJson / parseNftText + decideInbound', () => {
   });
 
   it('returns null for errors, blank, truncated and garbage', () => {
-    const full = nft('debian12-netns-inet-policy-drop-json.txt');
+    const full = fixture('nft-list-ruleset/debian12-netns-inet-policy-drop-json.txt');
     expect(parseNftJson(fixture('nft-list-ruleset/debian12-nonroot.stderr.txt'))).toBeNull();
     expect(parseNftJson('')).toBeNull();
     expect(parseNftJson(full.slice(0, 200))).toBeNull();
@@ -86,8 +84,8 @@ describe('parseNftJson / parseNftText + decideInbound', () => {
 
 describe('parseIptablesS', () => {
   it('INPUT policy DROP with conditional accepts denies (inspec captures, IPv4 and IPv6)', () => {
-    for (const f of ['default-drop-ssh-http-comment.txt', 'ip6tables-default-drop.txt']) {
-      const r = parseIptablesS(fixture(`iptables-S/${f}`))!;
+    for (const f of ['iptables-S/default-drop-ssh-http-comment.txt', 'iptables-S/ip6tables-default-drop.txt']) {
+      const r = parseIptablesS(fixture(f))!;
       expect(r.policies.get('INPUT')).toBe('DROP');
       expect(r.rules.get('INPUT')).toHaveLength(3);
       expect(r.rules.get('INPUT')![2]).toContain('--comment');
@@ -115,6 +113,26 @@ describe('parseIptablesS', () => {
     expect(inputOutcome(parseIptablesS('-P INPUT DROP\n-N ufw-before-input\n-A INPUT -j ufw-before-input\n')!)).toBe('deny');
   });
 
+  it('this machine, fresh namespaces: INPUT DROP with loopback and established accepts denies, for IPv4 and IPv6', () => {
+    const v4 = parseIptablesS(fixture('iptables-S/debian12-netns-input-drop.txt'))!;
+    expect(v4.policies.get('INPUT')).toBe('DROP');
+    expect(v4.rules.get('INPUT')).toEqual(['-i lo -j ACCEPT', '-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT']);
+    expect(inputOutcome(v4)).toBe('deny');
+    const v6 = parseIptablesS(fixture('iptables-S/debian12-netns-ip6tables-input-drop.txt'))!;
+    expect([v6.policies.get('INPUT'), ruleCount(v6), inputOutcome(v6)]).toEqual(['DROP', 0, 'deny']);
+  });
+
+  it('ufw enabled in a namespace: its chains (ufw-user-input among them) and INPUT DROP; disabled: user chains gone, ACCEPT', () => {
+    const on = parseIptablesS(fixture('iptables-S/debian12-netns-ufw-enabled.txt'))!;
+    expect(on.rules.has('ufw-user-input')).toBe(true);
+    expect(on.policies.get('INPUT')).toBe('DROP');
+    expect(inputOutcome(on)).toBe('deny');
+    const off = parseIptablesS(fixture('iptables-S/debian12-netns-ufw-disabled.txt'))!;
+    expect(off.rules.has('ufw-user-input')).toBe(false);
+    expect(off.rules.has('ufw-before-input')).toBe(true);
+    expect(inputOutcome(off)).toBe('allow');
+  });
+
   it('returns null for permission errors, blank and garbage', () => {
     expect(parseIptablesS(fixture('iptables-S/debian12-nonroot.stderr.txt'))).toBeNull();
     expect(parseIptablesS('')).toBeNull();
@@ -122,8 +140,44 @@ describe('parseIptablesS', () => {
   });
 });
 
+describe('parseIptablesL', () => {
+  it.each(['iptables-L/empty-all-accept-trailing-spaces.txt', 'iptables-L/empty-all-accept-ubuntu-2005-forum.txt'])('%s: three empty ACCEPT chains do not filter', (f) => {
+    const r = parseIptablesL(fixture(f))!;
+    expect([...r.policies]).toEqual([['INPUT', 'ACCEPT'], ['FORWARD', 'ACCEPT'], ['OUTPUT', 'ACCEPT']]);
+    expect(ruleCount(r)).toBe(0);
+    expect(filtersInbound(r)).toBe(false);
+  });
+
+  it('verbose listing from a namespace: the loopback accept is conditional (interface lo), so policy DROP decides', () => {
+    const r = parseIptablesL(fixture('iptables-L/debian12-netns-verbose-input-drop.txt'))!;
+    expect(r.policies.get('INPUT')).toBe('DROP');
+    expect(r.rules.get('INPUT')).toHaveLength(2);
+    expect(r.rules.get('INPUT')!.every((x) => x.startsWith('-m listed'))).toBe(true);
+    expect(inputOutcome(r)).toBe('deny');
+    // Same set plus an "ACCEPT 0 -- * * 0.0.0.0/0 0.0.0.0/0" row: everything is let in.
+    const open = parseIptablesL(fixture('iptables-L/debian12-netns-verbose-final-accept.txt'))!;
+    expect(open.rules.get('INPUT')!.at(-1)).toBe('-j ACCEPT');
+    expect(inputOutcome(open)).toBe('allow');
+  });
+
+  it('without -v a DROP row could be limited to one interface, so it is not taken as final; an ACCEPT-everything row is', () => {
+    const text = 'Chain INPUT (policy ACCEPT)\ntarget     prot opt source               destination\nDROP       all  --  anywhere             anywhere\n';
+    expect(inputOutcome(parseIptablesL(text)!)).toBe('allow');
+    const accept = 'Chain INPUT (policy DROP)\ntarget     prot opt source               destination\nACCEPT     all  --  anywhere             anywhere\n';
+    expect(inputOutcome(parseIptablesL(accept)!)).toBe('allow');
+  });
+
+  it('returns null for blank, -S output and garbage', () => {
+    expect(parseIptablesL('')).toBeNull();
+    expect(parseIptablesL(fixture('iptables-S/debian12-empty-accept.txt'))).toBeNull();
+    expect(parseIptablesL('iptables v1.8.9 (nf_tables): unknown option "-L"')).toBeNull();
+  });
+});
+
 describe('parseUfwStatus', () => {
   it.each([
+    ['ufw-status-verbose/debian12-netns-enabled.txt', { active: true, defaultIncoming: 'deny', rules: 0 }],
+    ['ufw-status-verbose/debian12-netns-disabled.txt', { active: false, defaultIncoming: null, rules: 0 }],
     ['ufw-status-verbose/active-no-rules-fresh-enable.txt', { active: true, defaultIncoming: 'deny', rules: 0 }],
     ['ufw-status-verbose/active-ssh-allow-http-deny.txt', { active: true, defaultIncoming: 'deny', rules: 4 }],
     ['ufw-status-verbose/active-ssh-plus-multicast-from-subnets.txt', { active: true, defaultIncoming: 'deny', rules: 4 }],

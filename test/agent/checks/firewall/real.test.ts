@@ -3,6 +3,7 @@
 // namespace through a runner that prefixes `ip netns exec NAME`; nothing is faked.
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import check from '../../../../agent/checks/firewall/linux.js';
 import { nodeFiles } from '../../../../agent/files.js';
 import { createRunner, type CommandRunner } from '../../../../agent/runner.js';
@@ -87,5 +88,28 @@ describe('firewall collect on this machine (real commands)', () => {
     const both = await collectIn(ns);
     expect(both.b('iptables')).toMatchObject({ active: true, inboundDefault: 'deny' });
     expect(verdictOf('firewall', both.c).status).toBe('pass');
+  });
+
+  it('ufw enabled inside a namespace: its rules load there, the collector sees them and passes; disabled: fail', async () => {
+    // ufw also records ENABLED= in /etc/ufw/ufw.conf, which the namespace shares with the host: restore it.
+    const conf = readFileSync('/etc/ufw/ufw.conf', 'utf8');
+    const ns = freshNetns();
+    try {
+      sh('ip', ['netns', 'exec', ns, 'ufw', '--force', 'enable']);
+      const on = await collectIn(ns);
+      expect(on.b('ufw')).toMatchObject({ active: true, inboundDefault: 'deny' });
+      expect(on.b('iptables')).toMatchObject({ active: true, inboundDefault: 'deny' });
+      expect(verdictOf('firewall', on.c).status).toBe('pass');
+
+      sh('ip', ['netns', 'exec', ns, 'ufw', '--force', 'disable']);
+      const off = await collectIn(ns);
+      expect(off.b('ufw')).toMatchObject({ active: false });
+      expect(off.c.evidence.map((e) => e.source)).not.toContain(`ip netns exec ${ns} ufw status verbose`);
+      // ufw leaves its (now empty) chains hooked into INPUT with policy ACCEPT: filtering, but nothing denied.
+      expect(off.b('iptables')).toMatchObject({ active: true, inboundDefault: 'allow' });
+      expect(verdictOf('firewall', off.c).status).toBe('fail');
+    } finally {
+      writeFileSync('/etc/ufw/ufw.conf', conf);
+    }
   });
 });

@@ -36,11 +36,26 @@ describe('package and config parsers', () => {
 });
 
 describe('mdm_enrollment collect (replayed)', () => {
-  it('this build machine: nothing installed, agents [] and the shared verdict fails', async () => {
+  it('this build machine: dpkg\'s status file lists none of the agents, so agents [] and the shared verdict fails', async () => {
+    const calls: string[] = [];
+    const c = await check.collect(fakeDeps(fakeRunner({}, calls), fakeFiles({ '/var/lib/dpkg/status': fixture('dpkg-status/debian12-vm-fields.txt') })));
+    expect(c.facts).toEqual({ agents: [] });
+    expect(c.evidence[0]).toEqual({ source: 'read /var/lib/dpkg/status' });
+    expect(calls).toEqual([]);
+    expect(verdictOf('mdm_enrollment', c)).toEqual({ status: 'fail', reason: 'no device management agent is installed' });
+  });
+
+  it('without a readable status file dpkg-query is asked (recorded: none installed, exit 1)', async () => {
     const { c, facts, verdict } = await collect({ [DPKG]: NONE });
     expect(facts).toEqual({ agents: [] });
-    expect(c.evidence[0]).toMatchObject({ source: DPKG, exitCode: 1 });
+    expect(c.evidence.find((e) => e.source === DPKG)).toMatchObject({ exitCode: 1 });
     expect(verdict).toEqual({ status: 'fail', reason: 'no device management agent is installed' });
+  });
+
+  it('an agent package in the status file is found without running dpkg-query', async () => {
+    const status = `${fixture('dpkg-status/debian12-vm-fields.txt')}Package: osquery\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.9.1-1.linux\n`;
+    const c = await check.collect(fakeDeps(fakeRunner({}), fakeFiles({ '/var/lib/dpkg/status': status })));
+    expect((c.facts as MdmEnrollmentFacts).agents.map((a) => a.provider)).toEqual(['osquery']);
   });
 
   it('Landscape registered (secure-id persisted) passes; configured without registration is unknown; unconfigured fails', async () => {

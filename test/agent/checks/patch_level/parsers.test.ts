@@ -11,26 +11,41 @@ import {
 } from '../../../../agent/checks/patch_level/parse-apt.js';
 import { lastRpmUpgrade, parseDnfCheckUpdate, parseDnfHistory, parseDnfUpdateinfoSecurity } from '../../../../agent/checks/patch_level/parse-dnf.js';
 import { osFamily, parseOsRelease } from '../../../../agent/checks/patch_level/parse-os-release.js';
+import { compareDebVersions, parseDpkgStatus } from '../../../../agent/checks/patch_level/parse-dpkg.js';
+import {
+  classifyListFile,
+  defaultPriority,
+  isSecurityRepo,
+  originLabel,
+  packagesPattern,
+  parsePackagesGrep,
+  parseReleaseHeader,
+  pendingUpgrades,
+  relevantPins,
+  repoHost,
+  setsDefaultRelease,
+} from '../../../../agent/checks/patch_level/parse-apt-lists.js';
+import { lastZypperUpgrade, parseZypperPatchesXml, parseZypperTable, parseZypperUpdatesXml } from '../../../../agent/checks/patch_level/parse-zypper.js';
 import { fixture } from '../fakes.js';
 
 describe('parseOsRelease', () => {
   it.each([
-    ['alpine-3.7.txt', 'alpine', '3.7.0', undefined, null],
-    ['amazon-linux-2.txt', 'amzn', '2', ['centos', 'rhel', 'fedora'], 'rhel'],
-    ['arch-rolling.txt', 'arch', 'rolling', undefined, null],
-    ['debian-10-buster.txt', 'debian', '10', undefined, 'debian'],
-    ['debian-12-bookworm.txt', 'debian', '12', undefined, 'debian'],
-    ['fedora-29-container.txt', 'fedora', '29', undefined, 'rhel'],
-    ['kali-rolling.txt', 'kali', '2019.4', ['debian'], 'debian'],
-    ['linuxmint-20.txt', 'linuxmint', '20', ['ubuntu'], 'debian'],
-    ['opensuse-tumbleweed.txt', 'opensuse-tumbleweed', '20251007', ['opensuse', 'suse'], 'suse'],
-    ['rhel-9.0.txt', 'rhel', '9.0', ['fedora'], 'rhel'],
-    ['rocky-9.0.txt', 'rocky', '9.0', ['rhel', 'centos', 'fedora'], 'rhel'],
-    ['sles-15-sp1.txt', 'sles', '15.1', ['suse'], 'suse'],
-    ['ubuntu-18.04-lts.txt', 'ubuntu', '18.04', ['debian'], 'debian'],
-    ['ubuntu-22.04-development-branch.txt', 'ubuntu', '22.04', ['debian'], 'debian'],
+    ['os-release/alpine-3.7.txt', 'alpine', '3.7.0', undefined, null],
+    ['os-release/amazon-linux-2.txt', 'amzn', '2', ['centos', 'rhel', 'fedora'], 'rhel'],
+    ['os-release/arch-rolling.txt', 'arch', 'rolling', undefined, null],
+    ['os-release/debian-10-buster.txt', 'debian', '10', undefined, 'debian'],
+    ['os-release/debian-12-bookworm.txt', 'debian', '12', undefined, 'debian'],
+    ['os-release/fedora-29-container.txt', 'fedora', '29', undefined, 'rhel'],
+    ['os-release/kali-rolling.txt', 'kali', '2019.4', ['debian'], 'debian'],
+    ['os-release/linuxmint-20.txt', 'linuxmint', '20', ['ubuntu'], 'debian'],
+    ['os-release/opensuse-tumbleweed.txt', 'opensuse-tumbleweed', '20251007', ['opensuse', 'suse'], 'suse'],
+    ['os-release/rhel-9.0.txt', 'rhel', '9.0', ['fedora'], 'rhel'],
+    ['os-release/rocky-9.0.txt', 'rocky', '9.0', ['rhel', 'centos', 'fedora'], 'rhel'],
+    ['os-release/sles-15-sp1.txt', 'sles', '15.1', ['suse'], 'suse'],
+    ['os-release/ubuntu-18.04-lts.txt', 'ubuntu', '18.04', ['debian'], 'debian'],
+    ['os-release/ubuntu-22.04-development-branch.txt', 'ubuntu', '22.04', ['debian'], 'debian'],
   ])('%s', (file, id, version, idLike, family) => {
-    const os = parseOsRelease(fixture(`os-release/${file}`))!;
+    const os = parseOsRelease(fixture(file))!;
     expect(os).toMatchObject({ id, version });
     expect(os.idLike).toEqual(idLike);
     expect(osFamily(os)).toBe(family);
@@ -194,5 +209,136 @@ describe('dnf', () => {
     expect(t[2]).toEqual({ id: 10, command: 'upgrade', date: '2022-01-05T09:00', actions: ['I', 'U'], failed: true });
     expect(lastRpmUpgrade(t)).toBe('2021-12-22T01:10');
     expect(parseDnfHistory('You need to be root to perform this command.')).toBeNull();
+  });
+});
+
+describe('dpkg status', () => {
+  it('this machine (the status file reduced to its Package/Status/Architecture/Version lines): 725 installed, dpkg native amd64', () => {
+    const pkgs = parseDpkgStatus(fixture('dpkg-status/debian12-vm-fields.txt'))!;
+    expect(pkgs).toHaveLength(725);
+    expect(pkgs.find((p) => p.name === 'dpkg')?.arch).toBe('amd64');
+    expect(pkgs.find((p) => p.name === 'libgcrypt20')).toEqual({ name: 'libgcrypt20', arch: 'amd64', version: '1.10.1-3' });
+  });
+  it('reads whole stanzas too; only state "installed" counts (held packages included, removed ones with config files not)', () => {
+    const text = 'Package: a\nStatus: install ok installed\nPriority: optional\nArchitecture: all\nVersion: 1.0\nDescription: x\n Version: 9 (inside a description)\n\nPackage: b\nStatus: deinstall ok config-files\nArchitecture: amd64\nVersion: 2\n\nPackage: c\nStatus: hold ok installed\nArchitecture: amd64\nVersion: 3\n';
+    expect(parseDpkgStatus(text)).toEqual([{ name: 'a', arch: 'all', version: '1.0' }, { name: 'c', arch: 'amd64', version: '3' }]);
+  });
+  it('null for blank and garbage', () => {
+    expect(parseDpkgStatus('')).toBeNull();
+    expect(parseDpkgStatus('\u0000garbage\nStatus: nothing')).toBeNull();
+  });
+});
+
+describe('compareDebVersions (deb-version(7) order)', () => {
+  it.each([
+    ['1.0', '1.0', 0],
+    ['1.0-1', '1.0-2', -1],
+    ['1:1.0', '2.0', 1],
+    ['1.0~rc1', '1.0', -1],
+    ['1.0', '1.0+deb12u1', -1],
+    ['1.10.1-3', '1.10.1-3+deb12u1', -1],
+    ['2.36-9+deb12u13', '2.36-9+deb12u14', -1],
+    ['1.0a', '1.0', 1],
+    ['1.0', '1.0.0', -1],
+    ['010', '10', 0],
+    ['1.2.3-1~deb12u1', '1.2.3-1', -1],
+  ])('%s vs %s', (a, b, sign) => {
+    expect(Math.sign(compareDebVersions(a, b))).toBe(sign);
+    expect(Math.sign(compareDebVersions(b, a))).toBe(-sign || 0);
+  });
+});
+
+describe('apt lists', () => {
+  it('classifies list file names and ties indexes to their Release file', () => {
+    expect(classifyListFile('deb.debian.org_debian-security_dists_bookworm-security_main_binary-amd64_Packages.lz4')).toEqual({ kind: 'packages', repo: 'deb.debian.org_debian-security_dists_bookworm-security', arch: 'amd64', compression: 'lz4' });
+    expect(classifyListFile('deb.debian.org_debian_dists_bookworm_InRelease')).toEqual({ kind: 'release', repo: 'deb.debian.org_debian_dists_bookworm', signed: true });
+    expect(classifyListFile('archive.ubuntu.com_ubuntu_dists_jammy_main_binary-i386_Packages')).toMatchObject({ kind: 'packages', arch: 'i386', compression: '' });
+    expect(classifyListFile('lock')).toEqual({ kind: 'other' });
+    expect(classifyListFile('repo.example.org_debian_._Packages')).toEqual({ kind: 'other' });
+    expect(repoHost('deb.debian.org_debian_dists_bookworm')).toBe('deb.debian.org');
+  });
+
+  it('reads InRelease headers (the first 16 KiB as recorded) and recognises the security archive', () => {
+    const sec = parseReleaseHeader(fixture('apt-inrelease-head/deb.debian.org_debian-security_dists_bookworm-security_InRelease.txt'))!;
+    expect(sec).toEqual({ origin: 'Debian', label: 'Debian-Security', suite: 'oldstable-security', codename: 'bookworm-security', version: '12', notAutomatic: false, butAutomaticUpgrades: false });
+    expect(isSecurityRepo('deb.debian.org_debian-security_dists_bookworm-security', sec)).toBe(true);
+    expect(originLabel(sec, 'x')).toBe('Debian-Security:12/oldstable-security');
+    const main = parseReleaseHeader(fixture('apt-inrelease-head/deb.debian.org_debian_dists_bookworm_InRelease.txt'))!;
+    expect(main).toMatchObject({ label: 'Debian', suite: 'oldstable', version: '12.15' });
+    expect(isSecurityRepo('deb.debian.org_debian_dists_bookworm', main)).toBe(false);
+    const upd = parseReleaseHeader(fixture('apt-inrelease-head/deb.debian.org_debian_dists_bookworm-updates_InRelease.txt'))!;
+    expect(isSecurityRepo('deb.debian.org_debian_dists_bookworm-updates', upd)).toBe(false);
+    expect(defaultPriority(main)).toBe(500);
+    // Debian <= 10's security suite, and backports/experimental priorities.
+    expect(isSecurityRepo('security.debian.org_debian-security_dists_buster_updates', null)).toBe(true);
+    expect(defaultPriority({ ...main, notAutomatic: true, butAutomaticUpgrades: true })).toBe(100);
+    expect(defaultPriority({ ...main, notAutomatic: true })).toBe(1);
+    expect(parseReleaseHeader('')).toBeNull();
+    expect(parseReleaseHeader('<html>404</html>')).toBeNull();
+  });
+
+  it('reads the recorded grep of the security index (installed packages\' stanzas, 6 lines of context)', () => {
+    const installed = new Set(parseDpkgStatus(fixture('dpkg-status/debian12-vm-fields.txt'))!.map((x) => x.name));
+    const entries = parsePackagesGrep(fixture('apt-lists-grep/debian12-bookworm-security-main-amd64.txt'), installed)!;
+    expect(entries.length).toBeGreaterThan(78);
+    expect(entries.find((e) => e.name === 'libgcrypt20')).toEqual({ name: 'libgcrypt20', version: '1.10.1-3+deb12u1', arch: 'amd64' });
+    expect(entries.every((e) => e.version !== '')).toBe(true);
+    const updates = parsePackagesGrep(fixture('apt-lists-grep/debian12-bookworm-updates-main-amd64.txt'), installed)!;
+    expect(updates.find((e) => e.name === 'ca-certificates')).toEqual({ name: 'ca-certificates', version: '20230311+deb12u1', arch: 'all' });
+  });
+
+  it('grep output: merged groups, apt-ftparchive field order, a missing Version', () => {
+    const wanted = new Set(['a', 'b']);
+    // Architecture before Version (apt-ftparchive), and two matches close enough for grep to merge.
+    expect(parsePackagesGrep('Package: a\nArchitecture: all\nVersion: 1\nPackage: b\nVersion: 2\n--\n', wanted)).toEqual([{ name: 'a', version: '1', arch: 'all' }, { name: 'b', version: '2', arch: '' }]);
+    expect(parsePackagesGrep('Package: a\nInstalled-Size: 1\n', wanted)).toBeNull();
+    // Context lines may show an unwanted package cut short: that is not a problem.
+    expect(parsePackagesGrep('Package: a\nVersion: 1\nPackage: zzz\n', wanted)).toEqual([{ name: 'a', version: '1', arch: '' }]);
+    expect(parsePackagesGrep('', wanted)).toEqual([]);
+    expect(packagesPattern(['libstdc++6', 'a.b'])).toBe('^Package: (a\\.b|libstdc\\+\\+6)$');
+  });
+
+  it('candidate versions follow apt\'s default policy', () => {
+    const repo = (priority: number, entries: Array<[string, string]>, security = false) => ({ origin: `p${priority}`, priority, security, entries: entries.map(([name, version]) => ({ name, version, arch: 'amd64' })) });
+    const installed = [
+      { name: 'a', arch: 'amd64', version: '1.0' }, // newer in main: upgrade
+      { name: 'b', arch: 'amd64', version: '1.0' }, // newer only in backports (100) while 1.0 is in main (500): stays
+      { name: 'c', arch: 'amd64', version: '1.1~bpo' }, // installed from backports, newer backports: upgrade
+      { name: 'd', arch: 'all', version: '2' }, // arch all matched against the native index
+      { name: 'e', arch: 'amd64', version: '5' }, // only older versions available: nothing
+    ];
+    const repos = [repo(500, [['a', '1.1'], ['b', '1.0'], ['d', '3'], ['e', '4']], true), repo(100, [['b', '1.2'], ['c', '1.2~bpo']]), repo(1, [['a', '9']])];
+    const p = pendingUpgrades(installed, repos, 'amd64', compareDebVersions);
+    expect(p.map((x) => [x.name, x.to, x.security])).toEqual([['a', '1.1', true], ['c', '1.2~bpo', false], ['d', '3', true]]);
+  });
+
+  it('pins matter only when they could apply: the recorded nodesource pins name an origin no index comes from', () => {
+    const hosts = new Set(['deb.debian.org']);
+    const installed = new Set(['nodejs', 'openssl']);
+    expect(relevantPins(fixture('etc-apt-preferences-d/nodesource-nodejs.txt'), installed, hosts)).toEqual([]);
+    expect(relevantPins(fixture('etc-apt-preferences-d/nodesource-nsolid.txt'), installed, hosts)).toEqual([]);
+    expect(relevantPins('Package: nodejs\nPin: origin deb.nodesource.com\nPin-Priority: 600\n', installed, new Set(['deb.nodesource.com']))).toHaveLength(1);
+    expect(relevantPins('Package: *\nPin: release a=bookworm-backports\nPin-Priority: 500\n', installed, hosts)).toHaveLength(1);
+    expect(relevantPins('Package: nothing-installed\nPin: release a=x\nPin-Priority: 900\n', installed, hosts)).toEqual([]);
+    expect(setsDefaultRelease('APT::Default-Release "bookworm";')).toBe(true);
+    expect(setsDefaultRelease('// APT::Default-Release "bookworm";\nAcquire::GzipIndexes "true";')).toBe(false);
+  });
+});
+
+describe('zypper', () => {
+  // No SUSE capture exists in the fixture collection; the XML and tables follow zypper(8)'s layouts.
+  it('XML updates and security patches; errors are null', () => {
+    const upd = '<?xml version=\'1.0\'?>\n<stream>\n<update-status version="0.6">\n<update-list>\n<update kind="package" name="curl" edition="8.0.1-1.1" arch="x86_64" edition-old="7.79.1-1.1" ><source url="u" alias="Updates"/></update>\n<update kind="patch" name="SUSE-1" category="security" status="needed"/>\n</update-list>\n</update-status>\n</stream>\n';
+    expect(parseZypperUpdatesXml(upd)).toEqual([{ name: 'curl', version: '8.0.1-1.1', source: 'Updates' }]);
+    expect(parseZypperPatchesXml(upd)).toEqual(['SUSE-1']);
+    expect(parseZypperUpdatesXml('<?xml version=\'1.0\'?>\n<stream>\n<message type="error">Repository \'x\' is invalid.</message>\n</stream>\n')).toBeNull();
+    expect(parseZypperUpdatesXml('')).toBeNull();
+    expect(parseZypperPatchesXml('garbage')).toBeNull();
+  });
+  it('tables, "No updates found." and history', () => {
+    expect(parseZypperTable('No updates found.\n', ['Name'])).toEqual([]);
+    expect(parseZypperTable('garbage', ['Name'])).toBeNull();
+    expect(lastZypperUpgrade("2026-01-01 10:00:00|command|root@h|'zypper' 'dup'|\n2026-01-01 10:01:00|install|a|1|x86_64|root@h|r|c|\n2026-02-01 10:00:00|command|root@h|'zypper' 'in' 'b'|\n2026-02-01 10:00:30|install|b|1|x86_64|root@h|r|c|\n")).toBe('2026-01-01T10:01:00');
+    expect(lastZypperUpgrade('')).toBeNull();
   });
 });
