@@ -16,14 +16,29 @@ import streamPlugin from './plugins/stream.js';
 import statusPlugin from './plugins/status.js';
 import storagePlugin from './plugins/storage.js';
 import controlsPlugin from './plugins/controls.js';
+import authPlugin from './plugins/auth.js';
+import historyPlugin from './plugins/history.js';
+import waiversPlugin from './plugins/waivers.js';
+import soaPlugin from './plugins/soa.js';
+import exportPlugin from './plugins/export.js';
+import { HistoryService } from './history/service.js';
+import { WaiversService } from './waivers/service.js';
+import { SoaService } from './soa/service.js';
+import { ExportService } from './export/service.js';
+import { AuthService } from './auth/service.js';
+import type { PolicyStore } from './policy/store.js';
+import { join } from 'node:path';
 
 export interface AppDeps {
   db: Db;
   config: CollectorConfig;
+  /** The data directory: export-signing key, manual evidence files. */
+  dataRoot: string;
   caPem: string;
   caSha256: string;
   now?: () => Date;
-  policy?: () => Policy;
+  /** The policy file being followed; without one the built-in defaults apply. */
+  policyStore?: PolicyStore | null;
   https?: { cert: string; key: string } | null;
   logger?: FastifyServerOptions['logger'];
   enrolRatePerMinute?: number;
@@ -35,21 +50,42 @@ export interface CollectorServices {
   enrolment: EnrolmentService;
   ingest: IngestService;
   devices: DevicesService;
+  history: HistoryService;
   controls: ControlsService;
+  waivers: WaiversService;
+  soa: SoaService;
+  exports: ExportService;
+  auth: AuthService;
 }
 
-export function buildServices(db: Db, config: CollectorConfig, now: () => Date = () => new Date(), policy: () => Policy = () => DEFAULT_POLICY): CollectorServices {
+export interface ServiceOptions {
+  dataRoot: string;
+  now?: () => Date;
+  /** Called for every attestation: the policy in force when it is evaluated. */
+  policy?: () => Policy;
+}
+
+export function buildServices(db: Db, config: CollectorConfig, opts: ServiceOptions): CollectorServices {
+  const now = opts.now ?? (() => new Date());
+  const history = new HistoryService(db, now);
+  const soa = new SoaService(db, now, history, join(opts.dataRoot, 'evidence'));
   return {
     enrolment: new EnrolmentService(db, now, config.intervalSeconds),
-    ingest: new IngestService(db, now, { maxClockSkewMs: config.maxClockSkewMs, maxEvidenceAgeMs: config.maxEvidenceAgeMs }, policy),
+    ingest: new IngestService(db, now, { maxClockSkewMs: config.maxClockSkewMs, maxEvidenceAgeMs: config.maxEvidenceAgeMs }, opts.policy ?? (() => DEFAULT_POLICY)),
     devices: new DevicesService(db, now),
-    controls: new ControlsService(db),
+    history,
+    controls: new ControlsService(db, history, now),
+    waivers: new WaiversService(db, now),
+    soa,
+    exports: new ExportService(db, now, history, soa.evidence, opts.dataRoot),
+    auth: new AuthService(db, now),
   };
 }
 
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: CollectorServices }> {
   const now = deps.now ?? (() => new Date());
-  const services = buildServices(deps.db, deps.config, now, deps.policy);
+  const store = deps.policyStore ?? null;
+  const services = buildServices(deps.db, deps.config, { dataRoot: deps.dataRoot, now, policy: store ? () => store.current().policy : undefined });
   const app = Fastify({
     logger: deps.logger ?? false,
     https: deps.https ?? null,
@@ -60,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   // One error handler: codes for everything; 5xx bodies stay generic and details go to the log.
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (err instanceof VigilError) {
+      if (err.code === 'E_UNAUTHORIZED') reply.header('www-authenticate', 'Bearer realm="vigil"');
       return reply.status(err.status).send({ v: PROTOCOL_VERSION, code: err.code, message: err.message, details: err.details.length ? err.details : undefined });
     }
     if (err.statusCode === 429) {
@@ -89,5 +126,10 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   });
   await app.register(enrolmentPlugin, { service: services.enrolment, caPem: deps.caPem, ratePerMinute: deps.enrolRatePerMinute ?? 120 });
   await app.register(statusPlugin, { devices: services.devices, version: VIGIL_VERSION, caSha256: deps.caSha256 });
+  await app.register(authPlugin, { service: services.auth });
+  await app.register(historyPlugin, { history: services.history, controls: services.controls, policy: store });
+  await app.register(waiversPlugin, { service: services.waivers });
+  await app.register(soaPlugin, { service: services.soa });
+  await app.register(exportPlugin, { service: services.exports });
   return { app, services };
 }

@@ -10,9 +10,22 @@ import { dataDir, loadConfig, publicUrlOf, readRunInfo, saveConfig, type Collect
 import { openSqlite } from './db/sqlite.js';
 import { initDataDir, startCollector } from './server.js';
 import { caFingerprint } from './tls.js';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile, rename, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { Transform } from 'node:stream';
 import { formatDeviceResults, formatFleetControls, formatDeviceControls, formatDevices } from './report.js';
+import { formatEvaluations, formatFleetStates, formatSoa, formatWaivers } from './report-audit.js';
+import { parsePolicy } from './policy/document.js';
+import { POLICY_FILE } from './policy/store.js';
+import { policyVersionsRepo } from './policy/repo.js';
+import { parseExpiry } from './waivers/service.js';
+import { stateJson } from './history/json.js';
+import { loadExportKey } from './export/signing-key.js';
+import { DEFAULT_GZIP_LEVEL } from './export/tar.js';
+import { periodBound } from './history/service.js';
 
 const DEFAULT_DATA = process.env.VIGIL_DATA ?? './vigil-data';
 const dataOption = () => new Option('--data <dir>', 'collector data directory').default(DEFAULT_DATA);
@@ -22,10 +35,25 @@ async function withServices<T>(dir: string, fn: (s: CollectorServices, config: C
   const config = await loadConfig(d);
   const db = await openSqlite(d.dbFile);
   try {
-    return await fn(buildServices(db, config), config);
+    return await fn(buildServices(db, config, { dataRoot: d.root }), config);
   } finally {
     await db.close();
   }
+}
+
+/** Who did it, for the audit log: the operating-system account running the CLI. */
+function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}
+
+function yesNo(v: string): boolean {
+  if (/^(yes|y|true)$/i.test(v)) return true;
+  if (/^(no|n|false)$/i.test(v)) return false;
+  throw new VigilError('E_BAD_REQUEST', `expected yes or no, got "${v}"`);
 }
 
 function intArg(name: string) {
@@ -36,7 +64,11 @@ function intArg(name: string) {
   };
 }
 
-const program = new Command('vigil-collector').version(VIGIL_VERSION).description('Vigil collector: verifies, stores and maps signed device attestations');
+const program = new Command('vigil-collector')
+  .version(VIGIL_VERSION)
+  .description('Vigil collector: verifies, stores and maps signed device attestations')
+  // `soa --json` shows the statement while `soa set … --data DIR` is a subcommand with its own options.
+  .enablePositionalOptions();
 
 program
   .command('init')
@@ -64,6 +96,8 @@ program
     console.log(`database        ${r.dir.dbFile}`);
     console.log(`TLS             ${r.createdTls ? 'created a CA and server certificate' : 'using existing certificates'} (${r.config.tls.ca})`);
     console.log(`CA fingerprint  sha256:${r.tls.caSha256}`);
+    console.log(`policy          ${r.policyFile}${r.createdPolicy ? ' (created with the defaults)' : ''}`);
+    console.log(`export key      sha256:${r.exportKeyFingerprint}${r.createdExportKey ? ' (created)' : ''}  signs evidence exports; give this fingerprint to auditors`);
   });
 
 program
@@ -77,6 +111,8 @@ program
     const c = await startCollector(o.data, { host: o.host, port: o.port, logger: Boolean(o.log) });
     console.log(`vigil-collector ${VIGIL_VERSION} listening on ${c.url}`);
     console.log(`CA fingerprint sha256:${c.caSha256}`);
+    console.log(`policy ${c.policy.current().version}`);
+    console.log(`export-signing key sha256:${c.exportKeyFingerprint}`);
     const stop = async (signal: string) => {
       console.log(`received ${signal}, shutting down`);
       await c.close();
@@ -101,7 +137,7 @@ token
     const expiresInMs = parseDuration(o.expires);
     if (expiresInMs === null) throw new VigilError('E_BAD_REQUEST', `--expires "${o.expires}" is not a duration like 30m, 24h or 7d`);
     await withServices(o.data, async (s, config) => {
-      const t = await s.enrolment.createToken({ role: o.role, site: o.site, expiresInMs, maxUses: o.maxUses, actor: 'cli' });
+      const t = await s.enrolment.createToken({ role: o.role, site: o.site, expiresInMs, maxUses: o.maxUses, actor: cliActor() });
       const run = await readRunInfo(dataDir(o.data));
       const url = o.url ?? run?.url ?? publicUrlOf(config, config.port);
       const caSha256 = caFingerprint(await readFile(config.tls.ca, 'utf8'));
@@ -127,7 +163,7 @@ token
   .command('revoke <id>')
   .addOption(dataOption())
   .action(async (id, o) => withServices(o.data, async (s) => {
-    await s.enrolment.revokeToken(id, 'cli');
+    await s.enrolment.revokeToken(id, cliActor());
     console.log(`revoked ${id}`);
   }));
 
@@ -146,14 +182,15 @@ program
 const device = program.command('device').description('one device');
 device
   .command('show <id>')
-  .description('latest result per check, with the facts seen and the reason for anything not passing')
+  .description('result per check (now or as of a moment), with the facts seen, the reason for anything not passing, waivers and first-failed times')
   .addOption(dataOption())
+  .option('--as-of <time>', 'ISO-8601 moment: the state as it was then')
   .option('--json', 'print JSON')
   .action(async (id, o) =>
     withServices(o.data, async (s) => {
       const d = await s.devices.get(id);
-      const results = await s.controls.latestResults(id);
-      console.log(o.json ? JSON.stringify({ device: d, results }, null, 2) : formatDeviceResults(d, results));
+      const state = await s.history.device(id, o.asOf ?? null);
+      console.log(o.json ? JSON.stringify({ ...stateJson(state), device: d }, null, 2) : formatDeviceResults(d, state, o.asOf));
     }),
   );
 device
@@ -162,24 +199,274 @@ device
   .addOption(dataOption())
   .option('--reason <text>', 'why', 'revoked by operator')
   .action(async (id, o) => withServices(o.data, async (s) => {
-    await s.devices.revoke(id, 'cli', o.reason);
+    await s.devices.revoke(id, cliActor(), o.reason);
     console.log(`revoked ${id}`);
   }));
 
 program
   .command('controls')
-  .description('ISO/IEC 27001:2022 Annex A controls evidenced by the checks, for the fleet or one device')
+  .description('ISO/IEC 27001:2022 Annex A controls evidenced by the checks, for the fleet or one device, now or as of a moment')
   .addOption(dataOption())
   .option('--device <id>', 'one device')
+  .option('--as-of <time>', 'ISO-8601 moment')
   .option('--json', 'print JSON')
   .action(async (o) =>
     withServices(o.data, async (s) => {
       if (o.device) {
-        const controls = await s.controls.forDevice(o.device);
+        const controls = await s.controls.forDevice(o.device, o.asOf ?? null);
         console.log(o.json ? JSON.stringify(controls, null, 2) : formatDeviceControls(controls));
       } else {
-        const fleet = await s.controls.fleet();
+        const fleet = await s.controls.fleet(o.asOf ?? null);
         console.log(o.json ? JSON.stringify(fleet, null, 2) : formatFleetControls(fleet));
+      }
+    }),
+  );
+
+program
+  .command('fleet')
+  .description('every device with its result counts and what is not passing, now or as of a moment')
+  .addOption(dataOption())
+  .option('--as-of <time>', 'ISO-8601 moment: the fleet as it was then')
+  .option('--json', 'print JSON lines, one device per line')
+  .action(async (o) =>
+    withServices(o.data, async (s) => {
+      const states = [];
+      for await (const st of s.history.fleet({ asOf: o.asOf ?? null })) {
+        if (o.json) console.log(JSON.stringify(stateJson(st)));
+        else states.push(st);
+      }
+      if (!o.json) console.log(formatFleetStates(states, o.asOf));
+    }),
+  );
+
+program
+  .command('history <device>')
+  .description("every stored evaluation of a device's checks, newest first, with the policy version and envelope behind each")
+  .addOption(dataOption())
+  .option('--check <id>', 'one check')
+  .option('--from <time>', 'collected at or after')
+  .option('--to <time>', 'collected at or before')
+  .option('--limit <n>', 'at most this many rows', intArg('limit'), 200)
+  .option('--json', 'print JSON')
+  .action(async (id, o) =>
+    withServices(o.data, async (s) => {
+      const rows = await s.history.evaluations(id, { checkId: o.check, from: o.from, to: o.to, limit: o.limit });
+      console.log(o.json ? JSON.stringify(rows, null, 2) : formatEvaluations(rows));
+    }),
+  );
+
+const policy = program.command('policy').description('the policy file: thresholds per device role');
+policy
+  .command('check')
+  .description('validate a policy file (default: the one in the data directory); errors name line, column and field')
+  .addOption(dataOption())
+  .option('--file <file>', 'policy file to check')
+  .action(async (o) => {
+    const file = o.file ?? join(dataDir(o.data).root, POLICY_FILE);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      throw new VigilError('E_POLICY', `${file} cannot be read: ${(err as Error).message}`);
+    }
+    try {
+      const p = parsePolicy(text, file);
+      console.log(`${file}: valid, version ${p.version}; roles ${Object.keys(p.policy.roles).join(', ')}`);
+    } catch (err) {
+      if (err instanceof VigilError && err.code === 'E_POLICY' && err.details.length) {
+        for (const line of err.details) console.error(line);
+        console.error(`error E_POLICY: ${err.details.length} problem(s) in ${file}`);
+        process.exit(2);
+      }
+      throw err;
+    }
+  });
+policy
+  .command('versions')
+  .description('every policy version the collector has loaded')
+  .addOption(dataOption())
+  .action(async (o) => {
+    const db = await openSqlite(dataDir(o.data).dbFile);
+    try {
+      const rows = await policyVersionsRepo.list(db);
+      console.log(renderTable(['VERSION', 'FIRST LOADED'], rows.map((r) => [r.version, r.first_loaded_at]), 100));
+    } finally {
+      await db.close();
+    }
+  });
+
+const waiver = program.command('waiver').description('waivers (exceptions): a waived failure shows as waived, never as pass');
+waiver
+  .command('add')
+  .description('waive results of a device, a check, a control, or a device\'s check or control')
+  .addOption(dataOption())
+  .option('--device <id>', 'device id')
+  .option('--check <id>', 'check id, e.g. usb_storage')
+  .option('--control <id>', 'Annex A control, e.g. 8.24 or A.8.24')
+  .requiredOption('--reason <text>', 'why the exception is acceptable (compensating controls)')
+  .requiredOption('--approver <name>', 'who approved it')
+  .requiredOption('--expires <when>', 'duration such as 30d, or an ISO date (at most 366 days)')
+  .option('--json', 'print JSON')
+  .action(async (o) =>
+    withServices(o.data, async (s) => {
+      const w = await s.waivers.create({ deviceId: o.device, checkId: o.check, control: o.control, reason: o.reason, approver: o.approver, expires: parseExpiry(o.expires), actor: cliActor() });
+      console.log(o.json ? JSON.stringify(w, null, 2) : `waiver ${w.id} in force until ${w.expires_at}`);
+    }),
+  );
+waiver
+  .command('list')
+  .description('waivers in force now (--all: every waiver ever made, with its state)')
+  .addOption(dataOption())
+  .option('--all', 'include expired and revoked waivers')
+  .option('--json', 'print JSON')
+  .action(async (o) =>
+    withServices(o.data, async (s) => {
+      const rows = await s.waivers.list({ all: Boolean(o.all) });
+      console.log(o.json ? JSON.stringify(rows, null, 2) : formatWaivers(rows));
+    }),
+  );
+waiver
+  .command('revoke <id>')
+  .addOption(dataOption())
+  .requiredOption('--reason <text>', 'why')
+  .action(async (id, o) =>
+    withServices(o.data, async (s) => {
+      await s.waivers.revoke(id, cliActor(), o.reason);
+      console.log(`revoked ${id}`);
+    }),
+  );
+
+const soa = program
+  .command('soa')
+  .description('Statement of Applicability: per Annex A control, applicability, automated evidence (checks, devices) and manual evidence')
+  .addOption(dataOption())
+  .option('--as-of <time>', 'ISO-8601 moment')
+  .option('--json', 'print JSON')
+  .action(async (o) =>
+    withServices(o.data, async (s) => {
+      const rows = await s.soa.view(o.asOf ?? null);
+      console.log(o.json ? JSON.stringify(rows, null, 2) : formatSoa(rows));
+    }),
+  );
+soa
+  .command('set <control>')
+  .description('record whether a control applies, and why')
+  .addOption(dataOption())
+  .requiredOption('--applicable <yes|no>', 'yes or no')
+  .requiredOption('--justification <text>', 'why (ISO/IEC 27001 6.1.3 d)')
+  .action(async (control, o) =>
+    withServices(o.data, async (s) => {
+      const d = await s.soa.decide({ control, applicable: yesNo(o.applicable), justification: o.justification, actor: cliActor() });
+      console.log(`A.${d.control_id}: applicable ${d.applicable ? 'yes' : 'no'} (${d.decided_at})`);
+    }),
+  );
+const evidence = soa.command('evidence').description('manual evidence attached to controls');
+evidence
+  .command('add <control> <file>')
+  .description('attach a file (policy, procedure, record) to a control; it is hashed and kept in the data directory')
+  .addOption(dataOption())
+  .requiredOption('--note <text>', 'what the file shows')
+  .action(async (control, file, o) =>
+    withServices(o.data, async (s) => {
+      const e = await s.soa.addEvidence({ control, content: resolve(file), filename: basename(file), note: o.note, actor: cliActor() });
+      console.log(`${e.id}: ${e.filename} (${e.size} bytes, sha256 ${e.sha256}) attached to A.${e.control_id}`);
+    }),
+  );
+
+const apiToken = program.command('api-token').description('bearer tokens for the /api/v1 endpoints');
+apiToken
+  .command('create')
+  .description('create a token; it is printed once and stored only as a hash')
+  .addOption(dataOption())
+  .addOption(new Option('--role <role>', 'admin: read and write; auditor: read and export').choices(['admin', 'auditor']).makeOptionMandatory())
+  .requiredOption('--name <name>', 'who or what uses it')
+  .option('--json', 'print JSON')
+  .action(async (o) =>
+    withServices(o.data, async (s) => {
+      const t = await s.auth.create({ name: o.name, role: o.role, actor: cliActor() });
+      if (o.json) console.log(JSON.stringify(t));
+      else {
+        console.error(`API token ${t.id} (${t.role}, ${t.name}). It is shown once; send it as "Authorization: Bearer <token>":`);
+        console.log(t.token);
+      }
+    }),
+  );
+apiToken
+  .command('list')
+  .addOption(dataOption())
+  .action(async (o) =>
+    withServices(o.data, async (s) => {
+      const rows = await s.auth.list();
+      console.log(renderTable(['ID', 'NAME', 'ROLE', 'CREATED', 'LAST USED', 'REVOKED'], rows.map((t) => [t.id, t.name, t.role, t.created_at, t.last_used_at ?? '', t.revoked_at ?? ''])));
+    }),
+  );
+apiToken
+  .command('revoke <id>')
+  .addOption(dataOption())
+  .action(async (id, o) =>
+    withServices(o.data, async (s) => {
+      await s.auth.revoke(id, cliActor());
+      console.log(`revoked ${id}`);
+    }),
+  );
+
+program
+  .command('export')
+  .description('evidence archive for an audit period: OSCAL, CSV, HTML report, signed envelopes and a signed manifest (check it with: vigil verify FILE)')
+  .addOption(dataOption())
+  .requiredOption('--from <time>', 'period start, ISO-8601 (a date means its start, UTC)')
+  .requiredOption('--to <time>', 'period end, ISO-8601 (a date means its end, UTC); the state reported is as of this moment')
+  .requiredOption('--out <file>', 'archive to write (.tar.gz)')
+  .addOption(new Option('--envelopes <which>', 'cited: the envelopes the results cite (size grows with the fleet, not the period); period: every envelope of the period (complete hash chains)').choices(['cited', 'period']).default('cited'))
+  .option('--level <n>', 'gzip level 1 (fastest) to 9 (smallest)', intArg('level'), DEFAULT_GZIP_LEVEL)
+  .option('--quiet', 'no progress lines')
+  .option('--json', 'print the summary as JSON')
+  .action(async (o) =>
+    withServices(o.data, async (s) => {
+      if (o.level < 1 || o.level > 9) throw new VigilError('E_BAD_REQUEST', '--level must be 1 to 9');
+      const out = resolve(o.out);
+      const partial = `${out}.partial`;
+      const hash = createHash('sha256');
+      let bytes = 0;
+      const hashing = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          hash.update(chunk);
+          bytes += chunk.length;
+          cb(null, chunk);
+        },
+      });
+      const file = createWriteStream(partial, { mode: 0o640 });
+      hashing.pipe(file);
+      const started = Date.now();
+      const key = await loadExportKey(dataDir(o.data).root);
+      if (!o.quiet) console.error(`export: signing key sha256:${key.fingerprint}`);
+      try {
+        const summary = await s.exports.export({
+          from: periodBound(o.from, 'start'),
+          to: periodBound(o.to, 'end'),
+          out: hashing,
+          archiveName: basename(out),
+          actor: cliActor(),
+          level: o.level,
+          envelopes: o.envelopes,
+          progressEvery: 1000,
+          onProgress: o.quiet
+            ? undefined
+            : (p) => console.error(`export: ${p.devices}/${p.totalDevices} devices, ${p.envelopes} envelopes, ${(p.bytes / 1e6).toFixed(1)} MB before compression, ${((Date.now() - started) / 1000).toFixed(1)} s`),
+        });
+        await new Promise<void>((res, rej) => (file.closed ? res() : file.once('close', res).once('error', rej)));
+        await rename(partial, out);
+        const result = { file: out, bytes, sha256: hash.digest('hex'), seconds: (Date.now() - started) / 1000, ...summary };
+        if (o.json) console.log(JSON.stringify(result, null, 2));
+        else {
+          console.log(`wrote ${out}: ${bytes} bytes, sha256 ${result.sha256}`);
+          console.log(`period ${summary.from} to ${summary.to}: ${summary.devices} devices, ${summary.envelopes} envelopes (${summary.envelopeSelection}), ${summary.files} files, ${result.seconds.toFixed(1)} s`);
+          console.log(`manifest signed by export key sha256:${summary.fingerprint}; check the archive with: vigil verify ${out}`);
+        }
+      } catch (err) {
+        file.destroy();
+        await rm(partial, { force: true });
+        throw err;
       }
     }),
   );

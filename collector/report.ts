@@ -1,8 +1,9 @@
 // Terminal renderings shared by the CLI and the demo.
-import { CHECK_IDS, checkDefinition } from '../protocol/checks/index.js';
+import { checkDefinition } from '../protocol/checks/index.js';
 import { renderTable } from '../protocol/table.js';
 import type { DeviceRow } from './devices/repo.js';
-import type { DeviceControl, FleetControl, LatestResult } from './controls/service.js';
+import type { DeviceControl, FleetControl } from './controls/service.js';
+import type { DeviceState } from './history/service.js';
 
 export function formatDevices(rows: DeviceRow[]): string {
   if (!rows.length) return 'no devices enrolled';
@@ -25,37 +26,39 @@ export function factLines(checkId: string, factsJson: string | null): string[] {
   }
 }
 
-export function formatDeviceResults(d: DeviceRow, results: LatestResult[]): string {
+export function formatDeviceResults(d: DeviceRow, state: DeviceState, asOf?: string): string {
   const skew = d.last_clock_skew_ms === null ? '' : `, clock ${d.last_clock_skew_ms >= 0 ? '+' : ''}${d.last_clock_skew_ms} ms vs collector`;
-  const head = `${d.hostname} (${d.id}), role ${d.role}, ${d.os_name ?? ''} ${d.os_version ?? ''}, attestation #${d.last_seq} at ${d.last_attested_at ?? 'never'}${skew}`;
-  if (!results.length) return `${head}\n  no attestation received yet`;
-  // Display order is the catalogue's; checks this version does not know go last.
-  const rank = (id: string) => (CHECK_IDS.includes(id) ? CHECK_IDS.indexOf(id) : CHECK_IDS.length);
-  const sorted = [...results].sort((a, b) => rank(a.check_id) - rank(b.check_id));
-  const counts = sorted.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+  const env = state.envelope;
+  const at = env ? `attestation #${env.seq} collected ${env.collected_at}` : 'no attestation';
+  const head = `${d.hostname} (${d.id}), role ${d.role}, ${d.os_name ?? ''} ${d.os_version ?? ''}, ${at}${asOf ? ` (as of ${asOf})` : ''}${skew}`;
+  if (!env) return `${head}\n  no attestation received ${asOf ? 'by then' : 'yet'}`;
+  const counts = state.checks.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.effective]: (acc[r.effective] ?? 0) + 1 }), {});
   const summary = Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ');
-  const blocks = sorted.map((r) => {
-    const title = checkDefinition(r.check_id)?.title ?? r.check_id;
-    const lines = [`  ${r.status.toUpperCase().padEnd(7)} ${title} [${r.check_id}]`];
+  const blocks = state.checks.map((r) => {
+    const title = checkDefinition(r.checkId)?.title ?? r.checkId;
+    const label = r.effective === 'waived' ? `WAIVED (${r.status})` : r.effective.toUpperCase();
+    const lines = [`  ${label.padEnd(7)} ${title} [${r.checkId}]`];
     if (r.reason) lines.push(`          reason: ${r.reason}`);
-    for (const f of factLines(r.check_id, r.facts_json)) lines.push(`          · ${f}`);
+    if (r.waiver) lines.push(`          waiver ${r.waiver.id}, approved by ${r.waiver.approver}, until ${r.waiver.expires_at}: ${r.waiver.reason}`);
+    if (r.firstFailedAt) lines.push(`          failing since ${r.firstFailedAt}${r.lastPassedAt ? `, last passed ${r.lastPassedAt}` : ', never passed'}`);
+    for (const f of factLines(r.checkId, r.factsJson)) lines.push(`          · ${f}`);
     return lines.join('\n');
   });
-  return [head, `  ${summary}`, ...blocks].join('\n');
+  return [head, `  ${summary}; policy ${env.policy_version}`, ...blocks].map((l) => l.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '?')).join('\n');
 }
 
 export function formatDeviceControls(controls: DeviceControl[]): string {
   return renderTable(
     ['CONTROL', 'TITLE', 'STATUS', 'EVIDENCE (check: strength → result)'],
-    controls.map((c) => [c.ref, c.title, c.status, c.checks.map((k) => `${k.checkId}: ${k.strength} → ${k.status}`).join(', ')]),
+    controls.map((c) => [c.ref, c.title, c.status, c.checks.map((k) => `${k.checkId}: ${k.strength} → ${k.effective === 'waived' ? `waived (${k.status}, ${k.waiverId})` : k.effective}`).join(', ')]),
     70,
   );
 }
 
 export function formatFleetControls(fleet: FleetControl[]): string {
   return renderTable(
-    ['CONTROL', 'TITLE', 'PASS', 'FAIL', 'UNKNOWN', 'CHECKS'],
-    fleet.map((f) => [f.ref, f.title, f.counts.pass, f.counts.fail, f.counts.unknown, f.checks.map((k) => `${k.checkId} (${k.strength})`).join(', ')]),
+    ['CONTROL', 'TITLE', 'PASS', 'FAIL', 'UNKNOWN', 'WAIVED', 'CHECKS'],
+    fleet.map((f) => [f.ref, f.title, f.counts.pass, f.counts.fail, f.counts.unknown, f.counts.waived, f.checks.map((k) => `${k.checkId} (${k.strength})`).join(', ')]),
     60,
   );
 }

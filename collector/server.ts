@@ -8,6 +8,9 @@ import { dataDir, ensureDataDir, publicUrlOf, writeRunInfo, type CollectorConfig
 import { openSqlite } from './db/sqlite.js';
 import type { Db } from './db/types.js';
 import { createTlsMaterial, defaultServerNames, generatedTlsFiles, loadTlsMaterial, writeTlsMaterial, type TlsMaterial } from './tls.js';
+import { join } from 'node:path';
+import { ensureExportKey, loadExportKey } from './export/signing-key.js';
+import { POLICY_FILE, PolicyStore, ensurePolicyFile } from './policy/store.js';
 
 export interface InitResult {
   dir: DataDir;
@@ -15,6 +18,11 @@ export interface InitResult {
   tls: TlsMaterial;
   createdConfig: boolean;
   createdTls: boolean;
+  createdPolicy: boolean;
+  createdExportKey: boolean;
+  /** sha256 of the export-signing public key (SPKI DER). */
+  exportKeyFingerprint: string;
+  policyFile: string;
 }
 
 /** Idempotent: creates what is missing, reuses what exists. */
@@ -29,9 +37,13 @@ export async function initDataDir(path: string, overrides: Partial<CollectorConf
     createdTls = true;
   }
   const tls = await loadTlsMaterial(config.tls);
+  const policyFile = join(dir.root, POLICY_FILE);
+  const createdPolicy = await ensurePolicyFile(policyFile);
+  const createdExportKey = await ensureExportKey(dir.root);
+  const exportKey = await loadExportKey(dir.root);
   const db = await openSqlite(dir.dbFile);
   await db.close();
-  return { dir, config, tls, createdConfig: created, createdTls };
+  return { dir, config, tls, createdConfig: created, createdTls, createdPolicy, createdExportKey, exportKeyFingerprint: exportKey.fingerprint, policyFile };
 }
 
 export interface RunningCollector {
@@ -42,22 +54,36 @@ export interface RunningCollector {
   port: number;
   caSha256: string;
   caPem: string;
+  policy: PolicyStore;
+  exportKeyFingerprint: string;
   close(): Promise<void>;
 }
 
-export async function startCollector(path: string, opts: { host?: string; port?: number; logger?: boolean } = {}): Promise<RunningCollector> {
+export async function startCollector(
+  path: string,
+  opts: { host?: string; port?: number; logger?: boolean; policyPollMs?: number } = {},
+): Promise<RunningCollector> {
   const init = await initDataDir(path);
   const config = { ...init.config, ...(opts.host ? { host: opts.host } : {}), ...(opts.port !== undefined ? { port: opts.port } : {}) };
   const db = await openSqlite(init.dir.dbFile);
+  const policy = await PolicyStore.open(init.policyFile, db).catch(async (err: unknown) => {
+    await db.close();
+    throw err;
+  });
+  policy.watch(opts.policyPollMs);
   const { app, services } = await buildApp({
     db,
     config,
+    dataRoot: init.dir.root,
+    policyStore: policy,
     caPem: init.tls.caPem,
     caSha256: init.tls.caSha256,
     https: config.insecureHttp ? null : { cert: init.tls.certPem, key: init.tls.keyPem },
     logger: opts.logger ? { level: 'info' } : false,
     closeDbOnShutdown: true,
   });
+  // The policy watcher stops before the database closes (storage closes it on app close).
+  app.addHook('onClose', async () => policy.close());
   await app.listen({ host: config.host, port: config.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -71,6 +97,8 @@ export async function startCollector(path: string, opts: { host?: string; port?:
     port,
     caSha256: init.tls.caSha256,
     caPem: init.tls.caPem,
+    policy,
+    exportKeyFingerprint: init.exportKeyFingerprint,
     close: () => app.close(),
   };
 }

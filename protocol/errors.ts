@@ -47,6 +47,17 @@ export const ERRORS = {
   E_NOT_FOUND: { status: 404, text: 'not found' },
   E_BAD_REQUEST: { status: 400, text: 'request is invalid' },
   E_INTERNAL: { status: 500, text: 'internal error' },
+  E_POLICY: { status: 400, text: 'policy file is invalid' },
+  E_UNAUTHORIZED: { status: 401, text: 'missing, unknown or revoked API token' },
+  E_FORBIDDEN: { status: 403, text: 'this API token may not do that' },
+  E_EVIDENCE_CORRUPT: { status: 500, text: 'stored evidence does not match its recorded hash' },
+  // evidence archives (export and offline verification)
+  E_ARCHIVE: { status: 400, text: 'evidence archive is unreadable or malformed' },
+  E_MANIFEST_SIGNATURE: { status: 400, text: 'export manifest signature does not verify' },
+  E_FILE_MISMATCH: { status: 400, text: 'file differs from the signed manifest' },
+  E_FILE_MISSING: { status: 400, text: 'file listed in the manifest is missing from the archive' },
+  E_FILE_UNLISTED: { status: 400, text: 'archive holds a file the manifest does not list' },
+  E_DEVICE_KEY: { status: 400, text: 'device key in the export does not match its digest' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

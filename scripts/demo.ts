@@ -84,11 +84,11 @@ async function main(): Promise<void> {
   const d = dataDir(collectorData);
   const db = await openSqlite(d.dbFile);
   try {
-    const services = buildServices(db, await loadConfig(d));
+    const services = buildServices(db, await loadConfig(d), { dataRoot: d.root });
     const { deviceId } = JSON.parse((await run(process.execPath, [agentCli, 'status', '--state', agentState, '--json'])).stdout) as { deviceId: string };
     const device = await services.devices.get(deviceId);
     console.log('\n== This machine, as verified and evaluated by the collector ==');
-    console.log(formatDeviceResults(device, await services.controls.latestResults(deviceId)));
+    console.log(formatDeviceResults(device, await services.history.device(deviceId)));
     console.log('\n== ISO/IEC 27001:2022 Annex A controls these checks evidence ==');
     console.log(formatDeviceControls(await services.controls.forDevice(deviceId)));
     console.log('\nA check is partial evidence: each control also needs policy and process evidence.');

@@ -19,7 +19,20 @@ export function checkMapping(checkId: string): CheckMapping | undefined {
 }
 
 /** Controls evidenced by the given checks, in catalogue order, each with the checks behind it. */
-export function controlsEvidencedBy(checkIds: readonly string[]): ControlEvidence[] {
+// The mapping is static data: computed once per list of checks (the fleet views call this per device).
+const evidencedCache = new Map<string, readonly ControlEvidence[]>();
+
+export function controlsEvidencedBy(checkIds: readonly string[]): readonly ControlEvidence[] {
+  const key = checkIds.join(',');
+  let hit = evidencedCache.get(key);
+  if (!hit) {
+    hit = computeEvidencedBy(checkIds);
+    if (evidencedCache.size < 64) evidencedCache.set(key, hit);
+  }
+  return hit;
+}
+
+function computeEvidencedBy(checkIds: readonly string[]): ControlEvidence[] {
   const byControl = new Map<string, ControlEvidence>();
   for (const checkId of checkIds) {
     const m = checkMapping(checkId);
@@ -36,4 +49,31 @@ export function controlsEvidencedBy(checkIds: readonly string[]): ControlEvidenc
   }
   const order = new Map(ANNEX_A_2022.controls.map((c, i) => [c.id, i]));
   return [...byControl.values()].sort((a, b) => order.get(a.control.id)! - order.get(b.control.id)!);
+}
+
+/** Accepts "8.24", "A.8.24" or "a.8.24" (the OSCAL id); returns the catalogue id, or null. */
+export function resolveControlId(input: string): string | null {
+  const m = /^(?:[aA]\.)?(\d{1,2}\.\d{1,2})$/.exec(input.trim());
+  return m && controlsById.has(m[1]!) ? m[1]! : null;
+}
+
+export function controlById(id: string): AnnexAControl | undefined {
+  return controlsById.get(id);
+}
+
+const ofCheckCache = new Map<string, readonly { controlId: string; strength: Strength }[]>();
+
+/** Every control a check evidences, with its strength. */
+export function controlsOfCheck(checkId: string): readonly { controlId: string; strength: Strength }[] {
+  let hit = ofCheckCache.get(checkId);
+  if (hit) return hit;
+  const m = checkMapping(checkId);
+  hit = m
+    ? [
+        ...m.iso27001_2022.primary.map((controlId) => ({ controlId, strength: 'primary' as const })),
+        ...m.iso27001_2022.secondary.map((controlId) => ({ controlId, strength: 'secondary' as const })),
+      ]
+    : [];
+  if (m) ofCheckCache.set(checkId, hit);
+  return hit;
 }

@@ -98,4 +98,133 @@ CREATE TABLE audit_log (
     name: 'clock skew at session start',
     sql: `ALTER TABLE devices ADD COLUMN last_clock_skew_ms INTEGER;`,
   },
+  {
+    version: 3,
+    name: 'audit evidence: policy versions, evaluation history, waivers, statement of applicability, API tokens',
+    // Portable SQL (SQLite today, PostgreSQL later): TEXT times in ISO-8601 UTC (they sort lexically),
+    // INTEGER booleans, no SQLite-only functions. Window functions (LAG) exist in both.
+    sql: `
+CREATE TABLE policy_versions (
+  version TEXT PRIMARY KEY,
+  label TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  source TEXT NOT NULL,
+  first_loaded_at TEXT NOT NULL
+);
+
+-- Where each device x check stands now: updated in the ingest transaction, so device views and
+-- first-failed / last-passed never scan history. first_failed_* = first fail since the last pass.
+CREATE TABLE check_state (
+  device_id TEXT NOT NULL REFERENCES devices(id),
+  check_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT,
+  since_seq INTEGER NOT NULL,
+  since_at TEXT NOT NULL,
+  last_seq INTEGER NOT NULL,
+  last_at TEXT NOT NULL,
+  first_failed_seq INTEGER,
+  first_failed_at TEXT,
+  last_passed_seq INTEGER,
+  last_passed_at TEXT,
+  PRIMARY KEY (device_id, check_id)
+);
+
+-- Status changes only (plus each check's first evaluation): sparse, so first-failed / last-passed
+-- as of any past moment is a short read. prev_* is the evaluation just before the change.
+CREATE TABLE check_transitions (
+  device_id TEXT NOT NULL,
+  check_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  collected_at TEXT NOT NULL,
+  prev_status TEXT,
+  prev_seq INTEGER,
+  prev_collected_at TEXT,
+  PRIMARY KEY (device_id, check_id, seq)
+);
+
+-- As-of queries: the newest envelope per device collected at or before a moment.
+CREATE INDEX envelopes_collected ON envelopes(device_id, collected_at, seq);
+
+CREATE TABLE waivers (
+  id TEXT PRIMARY KEY,
+  device_id TEXT,
+  check_id TEXT,
+  control_id TEXT,
+  reason TEXT NOT NULL,
+  approver TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  revoked_at TEXT,
+  revoked_by TEXT,
+  revoke_reason TEXT
+);
+
+-- Statement of Applicability: append-only, the newest decision per control applies.
+CREATE TABLE soa_decisions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  control_id TEXT NOT NULL,
+  applicable INTEGER NOT NULL,
+  justification TEXT NOT NULL,
+  decided_by TEXT NOT NULL,
+  decided_at TEXT NOT NULL
+);
+CREATE INDEX soa_decisions_control ON soa_decisions(control_id, id);
+
+CREATE TABLE manual_evidence (
+  id TEXT PRIMARY KEY,
+  control_id TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  filename TEXT NOT NULL,
+  note TEXT NOT NULL,
+  added_by TEXT NOT NULL,
+  added_at TEXT NOT NULL
+);
+CREATE INDEX manual_evidence_control ON manual_evidence(control_id, added_at);
+
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  secret_sha256 TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT,
+  last_used_at TEXT
+);
+
+-- Backfill history from the evaluations stored before this migration.
+INSERT INTO check_transitions (device_id, check_id, seq, status, collected_at, prev_status, prev_seq, prev_collected_at)
+SELECT device_id, check_id, seq, status, collected_at, prev_status, prev_seq, prev_collected_at FROM (
+  SELECT device_id, check_id, seq, status, collected_at,
+         LAG(status) OVER (PARTITION BY device_id, check_id ORDER BY seq) AS prev_status,
+         LAG(seq) OVER (PARTITION BY device_id, check_id ORDER BY seq) AS prev_seq,
+         LAG(collected_at) OVER (PARTITION BY device_id, check_id ORDER BY seq) AS prev_collected_at
+    FROM check_results
+) h
+WHERE prev_status IS NULL OR prev_status <> status;
+
+INSERT INTO check_state (device_id, check_id, status, reason, since_seq, since_at, last_seq, last_at,
+                         first_failed_seq, first_failed_at, last_passed_seq, last_passed_at)
+SELECT r.device_id, r.check_id, r.status, r.reason,
+       t.seq, t.collected_at, r.seq, r.collected_at,
+       (SELECT MIN(f.seq) FROM check_results f WHERE f.device_id = r.device_id AND f.check_id = r.check_id AND f.status = 'fail'
+           AND f.seq > COALESCE((SELECT MAX(p.seq) FROM check_results p WHERE p.device_id = r.device_id AND p.check_id = r.check_id AND p.status = 'pass'), 0)),
+       NULL,
+       (SELECT MAX(p.seq) FROM check_results p WHERE p.device_id = r.device_id AND p.check_id = r.check_id AND p.status = 'pass'),
+       NULL
+  FROM check_results r
+  JOIN (SELECT device_id, check_id, MAX(seq) AS seq FROM check_results GROUP BY device_id, check_id) latest
+    ON latest.device_id = r.device_id AND latest.check_id = r.check_id AND latest.seq = r.seq
+  JOIN check_transitions t
+    ON t.device_id = r.device_id AND t.check_id = r.check_id
+   AND t.seq = (SELECT MAX(t2.seq) FROM check_transitions t2 WHERE t2.device_id = r.device_id AND t2.check_id = r.check_id);
+UPDATE check_state SET
+  first_failed_at = (SELECT c.collected_at FROM check_results c WHERE c.device_id = check_state.device_id AND c.check_id = check_state.check_id AND c.seq = check_state.first_failed_seq),
+  last_passed_at = (SELECT c.collected_at FROM check_results c WHERE c.device_id = check_state.device_id AND c.check_id = check_state.check_id AND c.seq = check_state.last_passed_seq);
+`,
+  },
 ];

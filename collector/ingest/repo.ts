@@ -1,3 +1,4 @@
+import type { CheckStatus } from '../../protocol/checks/index.js';
 import type { Queryable } from '../db/types.js';
 
 export interface StreamDevice {
@@ -12,7 +13,7 @@ export interface StreamDevice {
 
 export interface StoredResult {
   checkId: string;
-  status: string;
+  status: CheckStatus;
   reason: string | null;
   agentStatus: string;
   agentReason: string | null;

@@ -16,6 +16,8 @@ import { evaluateResult } from '../../protocol/checks/index.js';
 import { checkPolicy, type Policy } from '../../protocol/policy.js';
 import type { Db, Queryable } from '../db/types.js';
 import { envelopesRepo, resultsRepo, streamDevicesRepo, tamperRepo, type StoredResult, type StreamDevice } from './repo.js';
+import { checkStateRepo, transitionsRepo } from '../history/repo.js';
+import { advance, type CheckState, type Transition } from '../history/state.js';
 
 export interface IngestLimits {
   maxClockSkewMs: number;
@@ -167,8 +169,12 @@ export class IngestService {
     if (p.previous !== expectedPrevious) throw new VigilError('E_CHAIN_BREAK', `previous hash of sequence ${seq} does not match the stored chain`);
 
     const receivedAt = this.now().toISOString();
-    await envelopesRepo.insert(q, { deviceId, seq, sha256, bytes: item.bytes, collectedAt: p.collectedAt, receivedAt, policyVersion: item.policyVersion });
-    await resultsRepo.insertAll(q, deviceId, seq, p.collectedAt, item.results);
+    // Stored times are UTC ISO-8601 with milliseconds so they compare lexically (as-of queries); the
+    // device's own spelling stays in the signed envelope.
+    const collectedAt = new Date(p.collectedAt).toISOString();
+    await envelopesRepo.insert(q, { deviceId, seq, sha256, bytes: item.bytes, collectedAt, receivedAt, policyVersion: item.policyVersion });
+    await resultsRepo.insertAll(q, deviceId, seq, collectedAt, item.results);
+    await this.recordHistory(q, deviceId, seq, collectedAt, item.results);
     const d = p.device;
     const advanced = await streamDevicesRepo.advance(q, deviceId, seq, sha256, receivedAt, {
       hostname: d.hostname,
@@ -183,6 +189,20 @@ export class IngestService {
     // Cannot happen while transactions are serialised; kept as a guard (it fails the whole batch).
     if (advanced.changes !== 1) throw new Error(`device ${deviceId} sequence ${seq} raced with another writer`);
     return { seq, duplicate: false };
+  }
+
+  /** First-failed / last-passed per check move in the same transaction as the evaluation they follow. */
+  private async recordHistory(q: Queryable, deviceId: string, seq: number, collectedAt: string, results: StoredResult[]): Promise<void> {
+    const previous = new Map((await checkStateRepo.forDevice(q, deviceId)).map((s) => [s.check_id, s]));
+    const states: CheckState[] = [];
+    const transitions: Transition[] = [];
+    for (const r of results) {
+      const next = advance(deviceId, previous.get(r.checkId), { checkId: r.checkId, seq, collectedAt, status: r.status, reason: r.reason });
+      states.push(next.state);
+      if (next.transition) transitions.push(next.transition);
+    }
+    await checkStateRepo.upsertAll(q, states);
+    await transitionsRepo.insertAll(q, transitions);
   }
 
   /** The collector's evaluation is authoritative: facts are re-evaluated under the collector's policy. */

@@ -22,7 +22,7 @@ async function statusPlugin(app: FastifyInstance, opts: StatusOptions): Promise<
     const rows = fleet
       .map(
         (f) =>
-          `<tr><td>${escapeHtml(f.ref)}</td><td>${escapeHtml(f.title)}</td><td>${f.counts.pass}</td><td>${f.counts.fail}</td><td>${f.counts.unknown}</td></tr>`,
+          `<tr><td>${escapeHtml(f.ref)}</td><td>${escapeHtml(f.title)}</td><td>${f.counts.pass}</td><td>${f.counts.fail}</td><td>${f.counts.unknown}</td><td>${f.counts.waived}</td></tr>`,
       )
       .join('');
     reply
@@ -35,8 +35,8 @@ async function statusPlugin(app: FastifyInstance, opts: StatusOptions): Promise<
 <p>Version ${escapeHtml(opts.version)}. CA fingerprint <code>sha256:${escapeHtml(opts.caSha256)}</code>.</p>
 <ul><li>Devices enrolled: ${c.devices} (${c.active} active)</li><li>Agents connected now: ${app.stream.connected()}</li>
 <li>Attestations stored: ${c.envelopes}</li><li>Tamper events: ${c.tamper}</li></ul>
-<h2>Annex A controls evidenced (devices passing / failing / unknown)</h2>
-<table><thead><tr><th>Control</th><th>Title</th><th>Pass</th><th>Fail</th><th>Unknown</th></tr></thead><tbody>${rows}</tbody></table>
+<h2>Annex A controls evidenced (devices passing / failing / unknown / waived)</h2>
+<table><thead><tr><th>Control</th><th>Title</th><th>Pass</th><th>Fail</th><th>Unknown</th><th>Waived</th></tr></thead><tbody>${rows}</tbody></table>
 </body></html>`;
   });
 }

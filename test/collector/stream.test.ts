@@ -81,8 +81,8 @@ describe('attestations', () => {
     const stored = await c.db.get<{ bytes: Buffer; sha256: string }>('SELECT bytes, sha256 FROM envelopes WHERE device_id = ? AND seq = 2', [d.id]);
     expect(stored!.bytes.toString('utf8')).toBe(e2);
     expect(stored!.sha256).toBe(sha256(e2));
-    const results = await c.services.controls.latestResults(d.id);
-    expect(results).toEqual([expect.objectContaining({ check_id: 'firewall', status: 'pass' })]);
+    const results = (await c.services.history.device(d.id)).checks;
+    expect(results).toEqual([expect.objectContaining({ checkId: 'firewall', status: 'pass' })]);
     s.ws.close();
   });
 
@@ -182,7 +182,7 @@ describe('attestations', () => {
     ];
     s.send({ v: 1, type: 'attestation', seq: 1, envelope: envelopeFor(d, 1, d.digest, { checks }) });
     await s.next('ack');
-    const byId = Object.fromEntries((await c.services.controls.latestResults(d.id)).map((r) => [r.check_id, r.status]));
+    const byId = Object.fromEntries((await c.services.history.device(d.id)).checks.map((r) => [r.checkId, r.status]));
     expect(byId).toEqual({ firewall: 'fail', disk_encryption: 'error', mdm_enrollment: 'error' });
     s.ws.close();
   });

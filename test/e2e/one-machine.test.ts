@@ -10,7 +10,7 @@ import { openSqlite } from '../../collector/db/sqlite.js';
 import { CHECK_IDS } from '../../protocol/checks/index.js';
 import type { Db } from '../../collector/db/types.js';
 import { tempDir } from '../helpers/collector.js';
-import { AGENT_CLI, COLLECTOR_CLI, cli, freePort, start, until, type Child } from '../helpers/processes.js';
+import { AGENT_CLI, COLLECTOR_CLI, VERIFY_CLI, cli, freePort, start, until, type Child } from '../helpers/processes.js';
 
 let dir: { path: string; cleanup(): Promise<void> };
 let data: string;
@@ -67,11 +67,11 @@ describe('one machine, real processes', () => {
     console.log(`run --once cycle + delivery: ${Date.now() - t0} ms`);
     expect(await seqs()).toEqual([1]);
     const show = await cli(COLLECTOR_CLI, ['device', 'show', deviceId, '--data', data, '--json']);
-    const results = JSON.parse(show.stdout).results as { check_id: string; status: string; reason: string | null }[];
-    expect(results.map((r) => r.check_id).sort()).toEqual([...CHECK_IDS].sort());
+    const results = JSON.parse(show.stdout).checks as { checkId: string; status: string; reason: string | null }[];
+    expect(results.map((r) => r.checkId).sort()).toEqual([...CHECK_IDS].sort());
     for (const r of results) {
       expect(['pass', 'fail', 'unknown', 'error', 'not_applicable']).toContain(r.status);
-      if (r.status !== 'pass') expect(r.reason, r.check_id).toBeTruthy();
+      if (r.status !== 'pass') expect(r.reason, r.checkId).toBeTruthy();
     }
     const controls = JSON.parse((await cli(COLLECTOR_CLI, ['controls', '--device', deviceId, '--data', data, '--json'])).stdout) as { id: string; status: string }[];
     expect(controls.map((c) => c.id)).toEqual(expect.arrayContaining(['8.1', '8.8', '8.20', '8.24', '5.9']));
@@ -139,6 +139,28 @@ describe('one machine, real processes', () => {
       expect(() => execFileSync('openssl', ['dgst', '-sha256', '-verify', pub, '-signature', sigFile, paeFile], { stdio: 'pipe' })).toThrow();
     }
   });
+
+  it('exports the evidence with the CLI; vigil verify checks it offline and openssl checks an exported envelope', async () => {
+    const out = join(dir.path, 'evidence.tar.gz');
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const exp = await cli(COLLECTOR_CLI, ['export', '--data', data, '--from', from, '--to', new Date().toISOString(), '--out', out, '--envelopes', 'period']);
+    expect(exp.code, exp.stderr).toBe(0);
+    expect(exp.stdout).toMatch(/^wrote .*evidence\.tar\.gz: \d+ bytes, sha256 [0-9a-f]{64}$/m);
+    const fingerprint = /signed by export key sha256:([0-9a-f]{64})/.exec(exp.stdout)![1]!;
+    const verified = await cli(VERIFY_CLI, ['verify', out, '--key', `sha256:${fingerprint}`]);
+    expect(verified.code, verified.stdout).toBe(0);
+    expect(verified.stdout).toMatch(new RegExp(`${deviceId}\\s+\\S+\\s+(\\d+)\\s+1-\\d+\\s+ok\\s+ok`));
+    const x = join(dir.path, 'x');
+    execFileSync('mkdir', ['-p', x]);
+    execFileSync('tar', ['xzf', out, '-C', x]);
+    const pub = join(x, 'device.pem');
+    writeFileSync(pub, JSON.parse(readFileSync(join(x, 'devices', `${deviceId}.json`), 'utf8')).publicKeyPem);
+    const env = JSON.parse(readFileSync(join(x, 'envelopes', deviceId, '000000000001.dsse.json'), 'utf8'));
+    const body = Buffer.from(env.payload, 'base64');
+    writeFileSync(join(x, 'pae.bin'), Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(env.payloadType)} ${env.payloadType} ${body.length} `), body]));
+    writeFileSync(join(x, 'sig.der'), Buffer.from(env.signatures[0].sig, 'base64'));
+    expect(execFileSync('openssl', ['dgst', '-sha256', '-verify', pub, '-signature', join(x, 'sig.der'), join(x, 'pae.bin')]).toString().trim()).toBe('Verified OK');
+  }, 120_000);
 
   it('run --once exits non-zero with a clear message when nothing acks in time', async () => {
     collector.proc.kill('SIGKILL');

@@ -12,6 +12,7 @@ import { PROTOCOL_VERSION, SESSION_PROOF_TYPE, signProof, type DeviceFacts } fro
 import { PAYLOAD_TYPE, buildStatement, type Predicate } from '../../protocol/statement.js';
 import { startCollector, initDataDir, type RunningCollector } from '../../collector/server.js';
 import { saveConfig, type CollectorConfig } from '../../collector/config.js';
+import type { CollectorServices } from '../../collector/app.js';
 import { createHash } from 'node:crypto';
 
 export async function tempDir(prefix = 'vigil-test-'): Promise<{ path: string; cleanup(): Promise<void> }> {
@@ -44,7 +45,7 @@ export interface TestDevice {
 }
 
 /** Enrols a device key directly through the collector's service (the enrolment ceremony has its own tests). */
-export async function enrolTestDevice(c: RunningCollector, role = 'workstation'): Promise<TestDevice> {
+export async function enrolTestDevice(c: { services: CollectorServices }, role = 'workstation'): Promise<TestDevice> {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const t = await c.services.enrolment.createToken({ role, expiresInMs: 60_000, maxUses: 1, actor: 'test' });
@@ -70,13 +71,18 @@ export function sha256(text: string): string {
 }
 
 /** A signed envelope for the device, with everything overridable for hostile variants. */
-export function envelopeFor(d: TestDevice, seq: number, previous: string, opts: { key?: KeyObject; collectedAt?: string; checks?: Predicate['checks']; subject?: string } = {}): string {
+export function envelopeFor(
+  d: TestDevice,
+  seq: number,
+  previous: string,
+  opts: { key?: KeyObject; collectedAt?: string; checks?: Predicate['checks']; subject?: string; device?: Partial<DeviceFacts> } = {},
+): string {
   const predicate: Predicate = {
     sequence: seq,
     previous,
     collectedAt: opts.collectedAt ?? new Date().toISOString(),
     agent: { version: 'test' },
-    device: { ...DEVICE, role: 'workstation' },
+    device: { ...DEVICE, ...opts.device, role: 'workstation' },
     checks: opts.checks ?? [
       { id: 'firewall', status: 'pass', facts: { backends: [{ name: 'nftables', active: true, inboundDefault: 'deny' }] }, evidence: [{ source: 'nft -j list ruleset', exitCode: 0 }] },
     ],
@@ -165,3 +171,85 @@ export async function tamperCodes(c: RunningCollector, deviceId: string): Promis
 }
 
 export { generateKeyPairSync };
+
+/**
+ * Stores a run of attestations for a device through the collector's ingest (verification, evaluation,
+ * history), continuing its chain; each step says when it was collected and what the checks saw.
+ */
+export async function deliver(
+  c: { services: CollectorServices },
+  d: TestDevice,
+  steps: { collectedAt: string; checks: Predicate['checks']; device?: Partial<DeviceFacts> }[],
+): Promise<string[]> {
+  const texts: string[] = [];
+  for (const step of steps) {
+    const row = await c.services.ingest.device(d.id);
+    if (!row) throw new Error(`device ${d.id} is not enrolled`);
+    const seq = row.last_seq + 1;
+    const text = envelopeFor(d, seq, row.last_seq === 0 ? d.digest : row.last_hash!, step);
+    await c.services.ingest.ingest(row, seq, text, 'test');
+    texts.push(text);
+  }
+  return texts;
+}
+
+export const DAY_MS = 86_400_000;
+export const daysAgo = (n: number, base = Date.now()) => new Date(base - n * DAY_MS).toISOString();
+
+/** Firewall facts that pass or fail under the default policy (the quickest check to steer). */
+export function firewallCheck(status: 'pass' | 'fail'): Predicate['checks'][number] {
+  return {
+    id: 'firewall',
+    status,
+    facts: { backends: [{ name: 'nftables', active: status === 'pass', inboundDefault: status === 'pass' ? 'deny' : null }] },
+    evidence: [{ source: 'nft -j list ruleset', exitCode: 0 }],
+  };
+}
+
+export function usbCheck(status: 'pass' | 'fail'): Predicate['checks'][number] {
+  return { id: 'usb_storage', status, facts: { blocked: status === 'pass', mechanisms: [{ name: 'modprobe usb-storage', blocking: status === 'pass' }] }, evidence: [{ source: 'modprobe -n -v usb-storage', exitCode: 0 }] };
+}
+
+/** Firewall facts the agent could not read (needs root): unknown. */
+export function firewallUnknown(): Predicate['checks'][number] {
+  return { id: 'firewall', status: 'unknown', facts: { backends: [{ name: 'nftables', active: null, inboundDefault: null, detail: 'nft needs root' }] }, evidence: [{ source: 'nft -j list ruleset', exitCode: 1 }] };
+}
+
+/**
+ * Services over a fresh data directory with a clock the test moves: waiver expiry and as-of views without
+ * waiting. Ingest accepts evidence up to 30 days older than the clock.
+ */
+export async function servicesWithClock(start = new Date('2026-03-01T12:00:00.000Z')) {
+  const dir = await tempDir();
+  const { initDataDir: init } = await import('../../collector/server.js');
+  const { openSqlite } = await import('../../collector/db/sqlite.js');
+  const { buildServices } = await import('../../collector/app.js');
+  const { PolicyStore } = await import('../../collector/policy/store.js');
+  const r = await init(dir.path, { host: '127.0.0.1', port: 0 });
+  const db = await openSqlite(r.dir.dbFile);
+  const clock = { now: start };
+  const policy = await PolicyStore.open(r.policyFile, db, { now: () => clock.now });
+  const services = buildServices(db, r.config, { dataRoot: r.dir.root, now: () => clock.now, policy: () => policy.current().policy });
+  return {
+    services,
+    db,
+    policy,
+    dataDir: r.dir.root,
+    clock,
+    advance(ms: number) {
+      clock.now = new Date(clock.now.getTime() + ms);
+    },
+    async cleanup() {
+      await policy.close();
+      await db.close();
+      await dir.cleanup();
+    },
+  };
+}
+
+/** All thirteen checks as an agent reports them, passing unless told otherwise. */
+export async function fullChecks(outcomes: Record<string, 'pass' | 'fail' | 'unknown'> = {}, collectedAt = new Date().toISOString()): Promise<Predicate['checks']> {
+  const { SIM_CHECKS, checkEntry, rng } = await import('../../scripts/fleet-sim.js');
+  const r = rng(42);
+  return SIM_CHECKS.map((id) => checkEntry(id, outcomes[id] ?? 'pass', 'win32', collectedAt, r));
+}

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const COLLECTOR_CLI = `${root}dist/collector/cli.js`;
 export const AGENT_CLI = `${root}dist/agent/bin.js`;
+export const VERIFY_CLI = `${root}dist/collector/verify-cli.js`;
 const execFileP = promisify(execFile);
 
 export async function cli(script: string, args: string[], opts: { timeoutMs?: number } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
