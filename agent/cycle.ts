@@ -28,6 +28,24 @@ async function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => T): Pr
   }
 }
 
+const MAX_EVIDENCE = 64;
+const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+/**
+ * Keeps evidence within what the collector accepts (64 entries, source 512 and error 1,024 characters),
+ * so one verbose probe can never make an attestation undeliverable; what is cut is said in the last entry.
+ */
+export function boundEvidence(evidence: CheckResult['evidence']): CheckResult['evidence'] {
+  const kept = evidence.length > MAX_EVIDENCE ? evidence.slice(0, MAX_EVIDENCE - 1) : evidence;
+  const out = kept.map((e) => {
+    const b = { ...e, source: clip(e.source, 512) };
+    if (e.error !== undefined) b.error = clip(e.error, 1024);
+    return b;
+  });
+  if (evidence.length > MAX_EVIDENCE) out.push({ source: 'evidence truncated', error: `${evidence.length - kept.length} more probe records omitted` });
+  return out;
+}
+
 export async function runChecks(checks: PlatformCheck[], deps: CollectDeps, policy: Policy, role: string, timeoutMs = CHECK_TIMEOUT_MS): Promise<CheckResult[]> {
   const collectedAt = new Date(deps.now()).toISOString();
   const results: CheckResult[] = new Array(checks.length);
@@ -49,8 +67,8 @@ export async function runChecks(checks: PlatformCheck[], deps: CollectDeps, poli
         cp && !cp.enabled
           ? { status: 'not_applicable' as const, reason: `disabled by policy for role ${role}` }
           : evaluateResult(base, cp?.params ?? checkDefinition(check.id)?.defaultParams, { collectedAt, role });
-      const r: CheckResult = { id: check.id, status: verdict.status, facts: collected.facts, evidence: collected.evidence, durationMs: Math.max(0, deps.now() - started) };
-      if (verdict.reason) r.reason = verdict.reason;
+      const r: CheckResult = { id: check.id, status: verdict.status, facts: collected.facts, evidence: boundEvidence(collected.evidence), durationMs: Math.max(0, deps.now() - started) };
+      if (verdict.reason) r.reason = clip(verdict.reason, 4096);
       results[i] = r;
     }
   }

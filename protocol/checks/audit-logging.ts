@@ -59,6 +59,8 @@ export const auditLogging: CheckDefinition<AuditLoggingFacts, AuditLoggingParams
   evaluate(facts, params) {
     const fails: string[] = [];
     const unknowns: string[] = [];
+    // A running source whose persistence could not be read counts: event logs, auditd and the unified log
+    // write to disk unless configured otherwise, and a configuration that says otherwise is read as false.
     const good = facts.sources.filter((s) => s.active === true && s.persistent !== false);
     const auditd = facts.sources.find((s) => s.name === 'auditd');
     if (params.requireAuditd && auditd?.active !== true && facts.sources.some((s) => s.name === 'journald')) {
@@ -66,7 +68,7 @@ export const auditLogging: CheckDefinition<AuditLoggingFacts, AuditLoggingParams
       else fails.push('auditd is not running');
     }
     if (!good.length) {
-      const unclear = facts.sources.filter((s) => s.active === null || (s.active && s.persistent === null));
+      const unclear = facts.sources.filter((s) => s.active === null);
       if (unclear.length) unknowns.push(...unclear.map((s) => `${s.name}: ${s.detail ?? 'state unknown'}`));
       else fails.push(facts.sources.length ? 'no audit log source is running and persistent' : 'no audit log source found');
     }

@@ -94,6 +94,23 @@ describe('attest', () => {
     expect(stB.predicate.previous).toBe(createHash('sha256').update(a.envelope).digest('hex'));
     expect(await spool.read(2)).toBe(b.envelope);
   });
+
+  it('a probe with too much or too long evidence still yields a statement the collector accepts, saying what was cut', async () => {
+    const paths = statePaths(dir.path);
+    await ensureStateDir(paths);
+    const spool = await Spool.open(paths);
+    const key = generateDeviceKey();
+    const evidence = Array.from({ length: 200 }, (_, i) => ({ source: `cat /etc/file-${i}-${'x'.repeat(600)}`, error: 'e'.repeat(5000) }));
+    const results = await runChecks([check('firewall', async () => ({ facts: null, reason: 'r'.repeat(9000), evidence }))], deps, DEFAULT_POLICY, 'workstation');
+    const a = await attest({ key, spool, device: DEVICE, role: 'workstation', results, collectedAt: '2026-11-23T10:00:00.000Z' });
+    const st = parseStatement(JSON.parse(verifyEnvelope(parseEnvelope(JSON.parse(a.envelope)), key.publicKey, PAYLOAD_TYPE).toString()));
+    const ev = st.predicate.checks[0]!.evidence;
+    expect(ev).toHaveLength(64);
+    expect(ev[0]!.source.length).toBe(512);
+    expect(ev[0]!.error!.length).toBe(1024);
+    expect(ev[63]).toEqual({ source: 'evidence truncated', error: '137 more probe records omitted' });
+    expect(st.predicate.checks[0]!.reason!.length).toBe(4096);
+  });
 });
 
 describe('timing', () => {
