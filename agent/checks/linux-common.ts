@@ -8,10 +8,8 @@ import type { Evidence } from '../../protocol/checks/types.js';
 import { describeFailure, type CommandResult, type RunOptions } from '../runner.js';
 import type { CollectDeps } from './types.js';
 
-// The attestation bounds each check's evidence (protocol/statement.ts): at most 64 entries, sources of
-// 512 characters, errors of 1024. A statement outside them is refused by the collector, so every Linux
-// check keeps within them here.
-export const MAX_EVIDENCE = 64;
+// The attestation bounds each field of evidence (protocol/statement.ts: sources of 512 characters, errors
+// of 1024); the cycle also caps the number of records (agent/cycle.ts), but clipping here keeps the start.
 
 /** Evidence for one command run, whatever its outcome. */
 export function commandEvidence(r: CommandResult): Evidence {
@@ -24,12 +22,6 @@ export function commandEvidence(r: CommandResult): Evidence {
 export function fileEvidence(path: string, found: boolean, what = 'read'): Evidence {
   const source = clip(`${what} ${path}`, 512);
   return found ? { source } : { source, error: 'missing or unreadable' };
-}
-
-/** The first MAX_EVIDENCE - 1 entries and, when there were more, one saying how many were left out. */
-export function boundedEvidence(evidence: Evidence[]): Evidence[] {
-  if (evidence.length <= MAX_EVIDENCE) return evidence;
-  return [...evidence.slice(0, MAX_EVIDENCE - 1), { source: `${evidence.length - MAX_EVIDENCE + 1} more probes not listed` }];
 }
 
 // Tools word it differently: nft "Operation not permitted (you must be root)", iptables "Permission denied

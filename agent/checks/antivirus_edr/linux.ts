@@ -10,7 +10,7 @@
 //    their service runs; their protection details are not read.
 // None present gives products: [] (the shared evaluate() fails that).
 import type { AntivirusEdrFacts } from '../../../protocol/checks/antivirus-edr.js';
-import { boundedEvidence, clip, Probe, type ServiceSpec, type ServiceState, serviceStates, succeeded, whyFailed } from '../linux-common.js';
+import { clip, Probe, type ServiceSpec, type ServiceState, serviceStates, succeeded, whyFailed } from '../linux-common.js';
 import type { CollectDeps, Collected, PlatformCheck } from '../types.js';
 import { parseClamVersion, parseFalconctl, parseMdatpHealthJson, parseMdatpHealthText, parseSentinelStatus } from './parse-av.js';
 
@@ -148,7 +148,7 @@ async function collect(deps: CollectDeps): Promise<Collected<AntivirusEdrFacts>>
     const s = states.get(o.spec.unit)!;
     products.push({ name: o.name, kind: 'edr', active: s.active, realtime: null, signatureAgeDays: null, detail: clip(`${o.path} present; ${s.detail}; protection details are not read`, 1024) });
   }
-  return { facts: { products: products.slice(0, 32) }, evidence: boundedEvidence(p.evidence) };
+  return { facts: { products: products.slice(0, 32) }, evidence: p.evidence };
 }
 
 const check: PlatformCheck<AntivirusEdrFacts> = { id: 'antivirus_edr', collect };

@@ -7,7 +7,7 @@
 //  - rsyslog / syslog-ng, when installed: running, and whether their configuration writes or forwards.
 // auditd is always listed (not installed = not running) because a policy may demand it.
 import type { AuditLoggingFacts } from '../../../protocol/checks/audit-logging.js';
-import { boundedEvidence, clip, dropInOrder, Probe, type ServiceState, serviceStates, succeeded, whyFailed } from '../linux-common.js';
+import { clip, dropInOrder, Probe, type ServiceState, serviceStates, succeeded, whyFailed } from '../linux-common.js';
 import type { CollectDeps, Collected, PlatformCheck } from '../types.js';
 import { auditdWritesLogs, journaldStorage, parseAuditctlRules, parseAuditctlStatus, syslogHasOutput } from './parse-audit.js';
 
@@ -91,7 +91,7 @@ async function collect(deps: CollectDeps): Promise<Collected<AuditLoggingFacts>>
     syslog(p, 'syslog-ng', states.get('syslog-ng.service')),
   ]);
   const facts: AuditLoggingFacts = { sources: sources.filter((s): s is Source => s !== null) };
-  return { facts, evidence: boundedEvidence(p.evidence) };
+  return { facts, evidence: p.evidence };
 }
 
 const check: PlatformCheck<AuditLoggingFacts> = { id: 'audit_logging', collect };

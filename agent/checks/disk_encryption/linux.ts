@@ -17,7 +17,7 @@
 import type { DiskEncryptionFacts } from '../../../protocol/checks/disk-encryption.js';
 import type { Evidence } from '../../../protocol/checks/types.js';
 import type { CommandResult } from '../../runner.js';
-import { boundedEvidence, clip, commandEvidence, fileEvidence, whyFailed } from '../linux-common.js';
+import { clip, commandEvidence, fileEvidence, whyFailed } from '../linux-common.js';
 import type { CollectDeps, PlatformCheck } from '../types.js';
 import { encryptionSchemeOf, parseBlkidExport } from './parse-blkid.js';
 import { parseCryptsetupStatus } from './parse-cryptsetup.js';
@@ -357,7 +357,7 @@ async function collect(deps: CollectDeps) {
     volumes.push(v);
   }
   const facts: DiskEncryptionFacts = { volumes: volumes.slice(0, 256) };
-  return { facts, evidence: boundedEvidence(probe.evidence) };
+  return { facts, evidence: probe.evidence };
 }
 
 const check: PlatformCheck<DiskEncryptionFacts> = { id: 'disk_encryption', collect };

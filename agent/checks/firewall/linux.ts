@@ -7,7 +7,7 @@
 import type { FirewallFacts } from '../../../protocol/checks/firewall.js';
 import type { Evidence } from '../../../protocol/checks/types.js';
 import type { CommandResult } from '../../runner.js';
-import { boundedEvidence, clip, commandEvidence, deniedByPermission, whyFailed } from '../linux-common.js';
+import { clip, commandEvidence, deniedByPermission, whyFailed } from '../linux-common.js';
 import type { CollectDeps, PlatformCheck } from '../types.js';
 import { parseFirewalldListAll, parseFirewalldState, zoneDeniesByDefault } from './parse-firewalld.js';
 import { filtersInbound, inputOutcome, parseIptablesL, parseIptablesS, ruleCount } from './parse-iptables.js';
@@ -139,7 +139,7 @@ async function collect(deps: CollectDeps) {
   const ufwBackend = ufwInstalled ? await ufw(run, ipt.ufwLoaded) : absent('ufw', 'ufw');
   const backends: Backend[] = [nft.backend, ipt.backend, ufwBackend, fwd];
   const facts: FirewallFacts = { backends };
-  return { facts, evidence: boundedEvidence(evidence) };
+  return { facts, evidence: evidence };
 }
 
 async function anyExists(deps: CollectDeps, paths: string[]): Promise<boolean> {

@@ -10,7 +10,7 @@
 // Caveat: members that come from a directory (SSSD, LDAP, winbind) are not in /etc/group; the detail
 // says when nsswitch.conf consults such a source.
 import type { LocalAdminsFacts } from '../../../protocol/checks/local-admins.js';
-import { boundedEvidence, clip, Probe } from '../linux-common.js';
+import { clip, Probe } from '../linux-common.js';
 import type { CollectDeps, Collected, PlatformCheck } from '../types.js';
 import { looksLikeGroup, looksLikePasswd, parseGroup, parsePasswd, remoteGroupSources, type GroupEntry, type PasswdEntry } from './parse-accounts.js';
 import { includedirTakes, parseSudoers } from './parse-sudoers.js';
@@ -67,11 +67,11 @@ async function collect(deps: CollectDeps): Promise<Collected<LocalAdminsFacts>> 
   const [passwdText, groupText, nsswitch] = await Promise.all([p.read('/etc/passwd', 4 * 1024 * 1024), p.read('/etc/group', 4 * 1024 * 1024), p.read('/etc/nsswitch.conf', 64 * 1024)]);
   const passwd = parsePasswd(passwdText ?? '');
   const groups = parseGroup(groupText ?? '');
-  if (!looksLikePasswd(passwd)) return { facts: null, reason: passwdText === null ? '/etc/passwd could not be read' : '/etc/passwd has no root entry, so it is not a usable account database', evidence: boundedEvidence(p.evidence) };
-  if (!looksLikeGroup(groups)) return { facts: null, reason: groupText === null ? '/etc/group could not be read' : '/etc/group has no gid 0 entry, so it is not a usable group database', evidence: boundedEvidence(p.evidence) };
+  if (!looksLikePasswd(passwd)) return { facts: null, reason: passwdText === null ? '/etc/passwd could not be read' : '/etc/passwd has no root entry, so it is not a usable account database', evidence: p.evidence };
+  if (!looksLikeGroup(groups)) return { facts: null, reason: groupText === null ? '/etc/group could not be read' : '/etc/group has no gid 0 entry, so it is not a usable group database', evidence: p.evidence };
 
   const sudoers = await readSudoers(p);
-  if (sudoers?.unreadable) return { facts: null, reason: `${sudoers.unreadable} could not be read (sudoers needs root), so sudo grants are unknown`, evidence: boundedEvidence(p.evidence) };
+  if (sudoers?.unreadable) return { facts: null, reason: `${sudoers.unreadable} could not be read (sudoers needs root), so sudo grants are unknown`, evidence: p.evidence };
 
   const details: string[] = [];
   const grantedGroups = (sudoers?.grants ?? []).filter((g) => g.startsWith('%') && !g.startsWith('%:')).map((g) => g.slice(1));
@@ -106,7 +106,7 @@ async function collect(deps: CollectDeps): Promise<Collected<LocalAdminsFacts>> 
     admins: [...admins].sort().slice(0, 1024).map((a) => clip(a, 256)),
     detail: clip(details.join('; '), 1024),
   };
-  return { facts, evidence: boundedEvidence(p.evidence) };
+  return { facts, evidence: p.evidence };
 }
 
 const check: PlatformCheck<LocalAdminsFacts> = { id: 'local_admins', collect };

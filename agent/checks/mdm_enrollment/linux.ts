@@ -6,7 +6,7 @@
 import type { MdmEnrollmentFacts } from '../../../protocol/checks/mdm-enrollment.js';
 import type { Evidence } from '../../../protocol/checks/types.js';
 import type { CommandResult } from '../../runner.js';
-import { boundedEvidence, clip, commandEvidence, fileEvidence } from '../linux-common.js';
+import { clip, commandEvidence, fileEvidence } from '../linux-common.js';
 import type { CollectDeps, PlatformCheck } from '../types.js';
 import { parseEnvFile, parseFlagfile, parseIni } from './parse-conf.js';
 import { parseDpkgStatus } from '../patch_level/parse-dpkg.js';
@@ -124,7 +124,7 @@ async function collect(deps: CollectDeps) {
     if (a) agents.push(a);
   }
   const facts: MdmEnrollmentFacts = { agents };
-  return { facts, evidence: boundedEvidence(p.evidence) };
+  return { facts, evidence: p.evidence };
 }
 
 const check: PlatformCheck<MdmEnrollmentFacts> = { id: 'mdm_enrollment', collect };

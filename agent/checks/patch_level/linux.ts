@@ -12,7 +12,7 @@
 // `apt-get -s dist-upgrade` for apt versions without the apt command).
 import type { PatchLevelFacts } from '../../../protocol/checks/patch-level.js';
 import type { CommandResult } from '../../runner.js';
-import { boundedEvidence, clip, fileEvidence, Probe as BaseProbe, succeeded as ok, whyFailed } from '../linux-common.js';
+import { clip, fileEvidence, Probe as BaseProbe, succeeded as ok, whyFailed } from '../linux-common.js';
 import type { CollectDeps, PlatformCheck } from '../types.js';
 import {
   hasSecurityIndex,
@@ -381,7 +381,7 @@ async function collect(deps: CollectDeps) {
     ...pm,
     ...(p.reasons.length ? { reasons: p.reasons } : {}),
   };
-  return { facts, evidence: boundedEvidence(p.evidence) };
+  return { facts, evidence: p.evidence };
 }
 
 const check: PlatformCheck<PatchLevelFacts> = { id: 'patch_level', collect };

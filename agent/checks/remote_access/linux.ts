@@ -8,7 +8,7 @@
 //  - telnet: inetd/xinetd entries, telnet.socket, or a listener on port 23.
 //  - VNC: x11vnc, RealVNC, or any listener on 5900-5999; RDP: xrdp, gnome-remote-desktop, 3389.
 import type { RemoteAccessFacts } from '../../../protocol/checks/remote-access.js';
-import { boundedEvidence, clip, Probe, type ServiceSpec, type ServiceState, serviceStates, succeeded, whyFailed } from '../linux-common.js';
+import { clip, Probe, type ServiceSpec, type ServiceState, serviceStates, succeeded, whyFailed } from '../linux-common.js';
 import type { CollectDeps, Collected, PlatformCheck } from '../types.js';
 import { globalSettings, globMatches, inetdServesTelnet, parseProcNetTcp, parseSshdConfig, parseSshdT, sshdVerdict, xinetdServesTelnet, type ConfigItem } from './parse-remote.js';
 
@@ -155,7 +155,7 @@ async function collect(deps: CollectDeps): Promise<Collected<RemoteAccessFacts>>
   // xrdp offers no Network Level Authentication (CredSSP): the login screen is exposed before authentication.
   const rdp = byProcessOrPort('rdp', RDP, states, ports, (x) => x === 3389, xrdpInstalled ? { nla: false } : {});
   const facts: RemoteAccessFacts = { services: [ssh, tel, vnc, rdp].filter((s): s is Service => s !== null) };
-  return { facts, evidence: boundedEvidence(p.evidence) };
+  return { facts, evidence: p.evidence };
 }
 
 const check: PlatformCheck<RemoteAccessFacts> = { id: 'remote_access', collect };

@@ -9,7 +9,7 @@
 // Caveats: without systemd-logind, sessions cannot be listed and only the machine policy is read; a
 // desktop started by hand (startx) without a display manager is seen only while its X socket exists.
 import type { ScreenLockFacts } from '../../../protocol/checks/screen-lock.js';
-import { boundedEvidence, clip, dropInOrder, parseSystemctlShow, Probe, succeeded, systemdRunning, whyFailed } from '../linux-common.js';
+import { clip, dropInOrder, parseSystemctlShow, Probe, succeeded, systemdRunning, whyFailed } from '../linux-common.js';
 import { parsePasswd } from '../local_admins/parse-accounts.js';
 import type { CollectDeps, Collected, PlatformCheck } from '../types.js';
 import {
@@ -119,10 +119,10 @@ async function kdeUser(p: Probe, s: Session, home: string): Promise<Setting> {
 async function collect(deps: CollectDeps): Promise<Collected<ScreenLockFacts>> {
   const p = new Probe(deps);
   const [sess, dm] = await Promise.all([sessions(p), displayManager(p)]);
-  if (sess.list !== null && !sess.list.length && !dm.present) return { facts: { headless: true, settings: [] }, evidence: boundedEvidence(p.evidence) };
+  if (sess.list !== null && !sess.list.length && !dm.present) return { facts: { headless: true, settings: [] }, evidence: p.evidence };
   if (sess.list === null && !dm.present) {
     // Without logind a session could still exist, but then an X socket would too (checked above).
-    return { facts: { headless: true, settings: [] }, evidence: boundedEvidence(p.evidence) };
+    return { facts: { headless: true, settings: [] }, evidence: p.evidence };
   }
   const settings: Setting[] = [];
   const machine = await dconfMachine(p);
@@ -139,7 +139,7 @@ async function collect(deps: CollectDeps): Promise<Collected<ScreenLockFacts>> {
   if (sess.list === null) {
     settings.push({ scope: 'user', enabled: null, idleSeconds: null, requirePassword: null, source: 'loginctl', detail: clip(`${dm.detail}, but sessions could not be listed: ${sess.why}`, 1024) });
   }
-  return { facts: { headless: false, settings: settings.slice(0, 64) }, evidence: boundedEvidence(p.evidence) };
+  return { facts: { headless: false, settings: settings.slice(0, 64) }, evidence: p.evidence };
 }
 
 const check: PlatformCheck<ScreenLockFacts> = { id: 'screen_lock', collect };

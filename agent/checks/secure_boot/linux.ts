@@ -5,7 +5,7 @@
 // Caveat: on non-x86 boards that boot through U-Boot or a vendor loader without EFI, "no UEFI" does not
 // mean legacy BIOS; the state is reported unknown there.
 import type { SecureBootFacts } from '../../../protocol/checks/secure-boot.js';
-import { boundedEvidence, clip, Probe, succeeded, whyFailed } from '../linux-common.js';
+import { clip, Probe, succeeded, whyFailed } from '../linux-common.js';
 import type { CollectDeps, Collected, PlatformCheck } from '../types.js';
 import { efiVarByte, parseMokutilSbState } from './parse-secureboot.js';
 
@@ -23,9 +23,9 @@ async function collect(deps: CollectDeps): Promise<Collected<SecureBootFacts>> {
       a = succeeded(u) ? u.stdout.trim() : '';
     }
     if (/^(x86_64|i[3-6]86)$/.test(a)) {
-      return { facts: { firmware: 'bios', enabled: false, detail: 'no UEFI firmware interface (/sys/firmware/efi absent): legacy BIOS or direct kernel boot, where Secure Boot is not available' }, evidence: boundedEvidence(p.evidence) };
+      return { facts: { firmware: 'bios', enabled: false, detail: 'no UEFI firmware interface (/sys/firmware/efi absent): legacy BIOS or direct kernel boot, where Secure Boot is not available' }, evidence: p.evidence };
     }
-    return { facts: { firmware: null, enabled: null, detail: clip(`no UEFI firmware interface on ${a || 'an unknown architecture'}: the boot loader's own verification (if any) cannot be read`, 1024) }, evidence: boundedEvidence(p.evidence) };
+    return { facts: { firmware: null, enabled: null, detail: clip(`no UEFI firmware interface on ${a || 'an unknown architecture'}: the boot loader's own verification (if any) cannot be read`, 1024) }, evidence: p.evidence };
   }
 
   const details: string[] = [];
@@ -37,7 +37,7 @@ async function collect(deps: CollectDeps): Promise<Collected<SecureBootFacts>> {
       if (s.shimValidationDisabled) details.push('shim validation is disabled (mokutil --disable-validation)');
       return {
         facts: { firmware: 'uefi', enabled: s.enabled && !s.shimValidationDisabled, setupMode: s.setupMode, detail: clip(['from mokutil --sb-state', ...details].join('; '), 1024) },
-        evidence: boundedEvidence(p.evidence),
+        evidence: p.evidence,
       };
     }
     details.push(s?.noEfi ? 'mokutil sees no EFI variables (efivarfs not mounted?)' : `mokutil gave no state: ${whyFailed(r)}`);
@@ -48,10 +48,10 @@ async function collect(deps: CollectDeps): Promise<Collected<SecureBootFacts>> {
   const setupValue = setup === null ? null : efiVarByte(setup);
   if (sbValue === null) {
     details.push(sb === null ? 'the SecureBoot EFI variable could not be read (efivarfs not mounted, or firmware without Secure Boot support)' : 'the SecureBoot EFI variable has an unexpected format');
-    return { facts: { firmware: 'uefi', enabled: null, setupMode: setupValue === null ? null : setupValue === 1, detail: clip(details.join('; '), 1024) }, evidence: boundedEvidence(p.evidence) };
+    return { facts: { firmware: 'uefi', enabled: null, setupMode: setupValue === null ? null : setupValue === 1, detail: clip(details.join('; '), 1024) }, evidence: p.evidence };
   }
   details.push('from the SecureBoot EFI variable');
-  return { facts: { firmware: 'uefi', enabled: sbValue === 1, setupMode: setupValue === null ? null : setupValue === 1, detail: clip(details.join('; '), 1024) }, evidence: boundedEvidence(p.evidence) };
+  return { facts: { firmware: 'uefi', enabled: sbValue === 1, setupMode: setupValue === null ? null : setupValue === 1, detail: clip(details.join('; '), 1024) }, evidence: p.evidence };
 }
 
 const check: PlatformCheck<SecureBootFacts> = { id: 'secure_boot', collect };

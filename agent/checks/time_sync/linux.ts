@@ -6,7 +6,7 @@
 // Caveat: a guest whose clock is set only by the hypervisor (kvm-clock, VMware Tools time sync) without
 // an NTP daemon reports no running service; that is reported as such, not guessed as synchronised.
 import type { TimeSyncFacts } from '../../../protocol/checks/time-sync.js';
-import { boundedEvidence, clip, Probe, type ServiceSpec, serviceStates, succeeded, systemdRunning, whyFailed } from '../linux-common.js';
+import { clip, Probe, type ServiceSpec, serviceStates, succeeded, systemdRunning, whyFailed } from '../linux-common.js';
 import type { CollectDeps, Collected, PlatformCheck } from '../types.js';
 import { parseChronyTracking, parseNtpqPeers, parseTimedatectlShow, parseTimedatectlStatus, parseTimesyncStatus, type TimedatectlState } from './parse-time.js';
 
@@ -129,7 +129,7 @@ async function collect(deps: CollectDeps): Promise<Collected<TimeSyncFacts>> {
     offsetMs: reading?.offsetMs ?? null,
   };
   if (details.length) facts.detail = clip(details.join('; '), 1024);
-  return { facts, evidence: boundedEvidence(p.evidence) };
+  return { facts, evidence: p.evidence };
 }
 
 const check: PlatformCheck<TimeSyncFacts> = { id: 'time_sync', collect };

@@ -7,7 +7,7 @@
 //     alone is reported but not counted (see parse-usb.ts).
 // Reading all of this needs no root except `usbguard list-rules`.
 import type { UsbStorageFacts } from '../../../protocol/checks/usb-storage.js';
-import { boundedEvidence, clip, dropInOrder, Probe, serviceStates, succeeded, whyFailed } from '../linux-common.js';
+import { clip, dropInOrder, Probe, serviceStates, succeeded, whyFailed } from '../linux-common.js';
 import type { CollectDeps, Collected, PlatformCheck } from '../types.js';
 import {
   implicitPolicyTarget,
@@ -95,7 +95,7 @@ async function collect(deps: CollectDeps): Promise<Collected<UsbStorageFacts>> {
   else if (decisive === 'blocks' || modprobe.blocking === true) blocked = true;
   else if (modprobe.blocking === null || guard?.blocking === null) blocked = null;
   else blocked = false;
-  return { facts: { blocked, mechanisms }, evidence: boundedEvidence(p.evidence) };
+  return { facts: { blocked, mechanisms }, evidence: p.evidence };
 }
 
 const check: PlatformCheck<UsbStorageFacts> = { id: 'usb_storage', collect };
