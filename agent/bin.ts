@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Entry point of vigil-agent. V8's lite mode (no optimising compiler, smaller code caches) must be set
-// before the rest of the agent is loaded: the agent is I/O bound, and on a clinical workstation a smaller
-// footprint (~10 MB less RSS, measured by npm run bench:agent) matters more than peak JavaScript speed.
-import v8 from 'node:v8';
+// Entry point of vigil-agent. The memory settings (V8 lite mode, a small young generation) must be in
+// place before the rest of the agent is loaded: the agent is I/O bound, and on a clinical workstation a
+// smaller footprint matters more than peak JavaScript speed (agent/memory.ts, npm run bench:agent).
+// No top-level await: build:agent bundles this file to CommonJS for Node's single-executable applications.
+import { configureLowMemory } from './memory.js';
 
-v8.setFlagsFromString('--lite-mode');
-await import('./cli.js');
+configureLowMemory();
+void import('./cli.js');

@@ -46,7 +46,14 @@ export function boundEvidence(evidence: CheckResult['evidence']): CheckResult['e
   return out;
 }
 
-export async function runChecks(checks: PlatformCheck[], deps: CollectDeps, policy: Policy, role: string, timeoutMs = CHECK_TIMEOUT_MS): Promise<CheckResult[]> {
+export async function runChecks(
+  checks: PlatformCheck[],
+  deps: CollectDeps,
+  policy: Policy,
+  role: string,
+  timeoutMs = CHECK_TIMEOUT_MS,
+  concurrency = MAX_CONCURRENT_CHECKS,
+): Promise<CheckResult[]> {
   const collectedAt = new Date(deps.now()).toISOString();
   const results: CheckResult[] = new Array(checks.length);
   let next = 0;
@@ -72,7 +79,7 @@ export async function runChecks(checks: PlatformCheck[], deps: CollectDeps, poli
       results[i] = r;
     }
   }
-  await Promise.all(Array.from({ length: Math.min(MAX_CONCURRENT_CHECKS, checks.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, checks.length) }, worker));
   return results;
 }
 

@@ -1,7 +1,7 @@
 // The agent's state directory: enrolment.json (device id, collector URL, pinned CA), key.pem (the device
 // key, 0600, never leaves the device), chain.json and spool/ (see spool.ts).
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, open } from 'node:fs/promises';
+import { mkdir, readFile, rename, open, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
@@ -36,11 +36,42 @@ export interface StatePaths {
   key: string;
   chain: string;
   spool: string;
+  /** What `vigil-agent status` shows: last cycle, last ack, connection (written by the running agent). */
+  status: string;
 }
 
 export function statePaths(dir: string): StatePaths {
   const root = resolve(dir);
-  return { root, enrolment: join(root, 'enrolment.json'), key: join(root, 'key.pem'), chain: join(root, 'chain.json'), spool: join(root, 'spool') };
+  return { root, enrolment: join(root, 'enrolment.json'), key: join(root, 'key.pem'), chain: join(root, 'chain.json'), spool: join(root, 'spool'), status: join(root, 'status.json') };
+}
+
+export interface AgentStatus {
+  pid?: number;
+  version?: string;
+  startedAt?: string;
+  lastCycleSeq?: number;
+  lastCycleAt?: string;
+  lastAckSeq?: number;
+  lastAckAt?: string;
+  connection?: 'connecting' | 'connected' | 'disconnected' | 'stopped';
+  connectionAt?: string;
+  connectionDetail?: string;
+}
+
+export async function readAgentStatus(p: StatePaths): Promise<AgentStatus> {
+  try {
+    return JSON.parse(await readFile(p.status, 'utf8')) as AgentStatus;
+  } catch {
+    return {};
+  }
+}
+
+/** Merges into status.json. Not fsynced: it is a display, rewritten on every event. */
+export async function updateAgentStatus(p: StatePaths, patch: AgentStatus): Promise<void> {
+  const next = { ...(await readAgentStatus(p)), ...patch };
+  const tmp = `${p.status}.tmp-${process.pid}`;
+  await writeFile(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
+  await rename(tmp, p.status);
 }
 
 export async function ensureStateDir(p: StatePaths): Promise<void> {

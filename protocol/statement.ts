@@ -37,6 +37,19 @@ export const Predicate = Type.Object({
   agent: Type.Object({ version: Str(64), binarySha256: Type.Optional(Hex64), configSha256: Type.Optional(Hex64) }),
   device: Type.Intersect([DeviceFacts, Type.Object({ role: Str(64) })]),
   checks: Type.Array(CheckEntry, { maxItems: 128 }),
+  /**
+   * Set on a gap marker: the agent's spool was full and it dropped the unsent attestations from this
+   * sequence to toSeq. The marker takes this sequence; the next attestation's previous is lastHash, the
+   * sha256 of the last dropped envelope, so the chain stays checkable across the gap.
+   */
+  gap: Type.Optional(
+    Type.Object({
+      reason: Type.Literal('spool-full'),
+      toSeq: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+      lastHash: Hex64,
+      droppedBytes: Type.Integer({ minimum: 0 }),
+    }),
+  ),
 });
 
 export const Statement = Type.Object({

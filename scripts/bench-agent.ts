@@ -1,9 +1,14 @@
-// npm run bench:agent [-- --seconds 60 --interval 10 --json]: the real agent daemon (`vigil-agent run`)
-// against a real collector on loopback, measured from outside through /proc: wall time of each full
-// check cycle, CPU per cycle (the agent's own and the commands it ran), steady RSS between cycles and
-// peak RSS.
+// npm run bench:agent [-- --seconds 600 --interval 300 --short --binary FILE --json]: the real agent daemon
+// (`vigil-agent run`) against a real collector on loopback, measured from outside through /proc: wall
+// time of each full check cycle, CPU per cycle (the agent's own and the commands it ran), steady RSS and
+// CPU while idle between cycles, peak RSS. Also: the size of each built binary (build/agent/manifest.json,
+// from npm run build:agent) and cold start (`vigil-agent --version`, median of 5).
+//
+// Defaults: 10 minutes at the 5-minute cadence (the real figure); --short: 45 s, a cycle every 10 s.
+// The agent runs as the single executable when one has been built (or --binary FILE), else (or with
+// --node) under node.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -20,9 +25,39 @@ const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : def;
 };
-const SECONDS = arg('--seconds', 45);
-const INTERVAL = arg('--interval', 10);
-const agentCli = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'agent', 'bin.js');
+const SHORT = process.argv.includes('--short');
+const SECONDS = arg('--seconds', SHORT ? 45 : 600);
+const INTERVAL = arg('--interval', SHORT ? 10 : 300);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const agentCli = join(root, 'dist', 'agent', 'bin.js');
+const binaryArg = process.argv.indexOf('--binary');
+const defaultBinary = join(root, 'build', 'agent', 'vigil-agent-linux-x64');
+const BINARY = process.argv.includes('--node') ? null : binaryArg > 0 ? resolve(process.argv[binaryArg + 1]!) : existsSync(defaultBinary) ? defaultBinary : null;
+/** argv to start the agent: the single executable, or node with the compiled entry point. */
+const agentArgv = (args: string[]): [string, string[]] => (BINARY ? [BINARY, args] : [process.execPath, [agentCli, ...args]]);
+
+async function coldStartMs(file: string, args: string[]): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await run(file, args);
+    times.push(performance.now() - t);
+  }
+  return Math.round(median(times));
+}
+
+interface BinarySize {
+  target: string;
+  mb: number;
+}
+function builtBinaries(): { version: string; sizes: BinarySize[] } | null {
+  try {
+    const m = JSON.parse(readFileSync(join(root, 'build', 'agent', 'manifest.json'), 'utf8')) as { version: string; binaries: { target: string; bytes: number }[] };
+    return { version: m.version, sizes: m.binaries.map((b) => ({ target: b.target, mb: Number((b.bytes / 1048576).toFixed(1)) })) };
+  } catch {
+    return null;
+  }
+}
 const TICK = 100; // clock ticks per second of /proc/<pid>/stat on Linux
 
 interface Sample {
@@ -64,10 +99,14 @@ async function main() {
   try {
     const t = await collector.services.enrolment.createToken({ role: 'workstation', expiresInMs: 60_000, maxUses: 1, actor: 'bench' });
     const state = join(dir, 'agent');
-    await run(process.execPath, [agentCli, 'enroll', formatEnrolmentString({ url: collector.url, token: t.token, caSha256: collector.caSha256 }), '--state', state]);
-    if (!json) console.error(`running vigil-agent for ${SECONDS} s, a cycle every ${INTERVAL} s…`);
+    const [file, enrolArgs] = agentArgv(['enroll', formatEnrolmentString({ url: collector.url, token: t.token, caSha256: collector.caSha256 }), '--state', state]);
+    await run(file, enrolArgs);
+    const coldSea = BINARY ? await coldStartMs(BINARY, ['--version']) : null;
+    const coldNode = await coldStartMs(process.execPath, [agentCli, '--version']);
+    if (!json) console.error(`running ${BINARY ?? 'node dist/agent/bin.js'} for ${SECONDS} s, a cycle every ${INTERVAL} s…`);
     const started = performance.now();
-    const child = spawn(process.execPath, [agentCli, 'run', '--state', state, '--interval', `${INTERVAL}s`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const [runFile, runArgs] = agentArgv(['run', '--state', state, '--interval', `${INTERVAL}s`]);
+    const child = spawn(runFile, runArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
     const cycles: { at: number; ms: number }[] = [];
     let log = '';
     child.stderr.on('data', (d: Buffer) => {
@@ -88,7 +127,25 @@ async function main() {
     // Idle samples: at least 1 s after a cycle ended and before the next one starts.
     const busy = cycles.map((c) => [c.at - c.ms - 200, c.at + 1000] as const);
     const idle = samples.filter((s) => s.t > cycles[0]!.at + 1000 && !busy.some(([a, b]) => s.t >= a && s.t <= b));
+    // Idle CPU: ticks spent across consecutive idle samples over the time they span.
+    let idleTicks = 0;
+    let idleMs = 0;
+    for (let i = 1; i < idle.length; i++) {
+      const a = idle[i - 1]!;
+      const b = idle[i]!;
+      if (b.t - a.t > 250) continue; // not consecutive: a cycle lies between them
+      idleTicks += b.cpuTicks - a.cpuTicks;
+      idleMs += b.t - a.t;
+    }
+    const built = builtBinaries();
     const out = {
+      binary: BINARY ? 'single executable' : 'node dist/agent/bin.js',
+      binarySizesMb: built?.sizes ?? [],
+      coldStartMsSingleExecutable: coldSea,
+      coldStartMsNode: coldNode,
+      idleCpuPercent: idleMs > 0 ? Number((((idleTicks / TICK) * 1000 * 100) / idleMs).toFixed(3)) : null,
+      idleSeconds: Math.round(idleMs / 1000),
+      totalCpuPercent: Number((((last.cpuTicks / TICK) * 1000 * 100) / last.t).toFixed(3)),
       seconds: SECONDS,
       intervalSeconds: INTERVAL,
       cycles: cycles.length,
@@ -107,12 +164,18 @@ async function main() {
       renderTable(
         ['MEASURE', 'VALUE', 'TARGET'],
         [
+          ...out.binarySizesMb.map((b) => [`binary size ${b.target} (MB)`, b.mb, '']),
+          ['cold start, single executable --version (ms, median of 5)', out.coldStartMsSingleExecutable ?? 'not built', ''],
+          ['cold start, node dist/agent/bin.js --version (ms)', out.coldStartMsNode, ''],
+          ['agent measured', out.binary, ''],
           ['cycles completed', out.cycles, ''],
           ['full cycle wall, median (ms)', out.cycleWallMsMedian, '≤ 1000'],
           ['full cycle wall, max (ms)', out.cycleWallMsMax, ''],
           ['agent CPU per cycle (ms; includes start-up, amortised)', out.agentCpuMsPerCycle, ''],
           ['commands CPU per cycle (ms)', out.commandsCpuMsPerCycle, ''],
           ['steady RSS between cycles (MB)', out.steadyRssMb, '≤ 60'],
+          [`agent CPU while idle between cycles (%, over ${out.idleSeconds} s)`, out.idleCpuPercent, ''],
+          [`agent CPU over the whole run (%, ${SECONDS} s incl. cycles)`, out.totalCpuPercent, ''],
           ['peak RSS (MB)', out.peakRssMb, ''],
         ],
       ),

@@ -35,11 +35,13 @@ export const streamDevicesRepo = {
     hash: string,
     at: string,
     d: { hostname: string; osPlatform: string; osName: string; osVersion: string; arch: string; serial: string | null; model: string | null; agentVersion: string },
+    /** The last_seq this update follows; seq - 1 except after a gap marker. */
+    expectedLastSeq = seq - 1,
   ) {
     return q.run(
       `UPDATE devices SET last_seq = ?, last_hash = ?, last_seen_at = ?, last_attested_at = ?, hostname = ?, os_platform = ?, os_name = ?,
          os_version = ?, arch = ?, serial = ?, model = ?, agent_version = ? WHERE id = ? AND last_seq = ?`,
-      [seq, hash, at, at, d.hostname, d.osPlatform, d.osName, d.osVersion, d.arch, d.serial, d.model, d.agentVersion, id, seq - 1],
+      [seq, hash, at, at, d.hostname, d.osPlatform, d.osName, d.osVersion, d.arch, d.serial, d.model, d.agentVersion, id, expectedLastSeq],
     );
   },
 };

@@ -30,7 +30,7 @@ describe('support bundles', () => {
   it('answers commands missing from the bundle as not installed, so checks say unknown, never pass', async () => {
     await writeBundle(dir.path, { platform: 'win32', createdAt: '2026-11-23T10:00:00.000Z', agentVersion: 'test', commands: [], files: [] });
     const results = await runChecks(checksFor('win32'), replayDeps(await readBundle(dir.path)), DEFAULT_POLICY, 'workstation');
-    expect(results.length).toBe(13);
+    expect(results.length).toBe(15);
     expect(results.filter((r) => r.status === 'pass')).toEqual([]);
   });
 
