@@ -9,6 +9,9 @@ import type { DeviceKey } from './keystore.js';
 import { Session } from './transport.js';
 import type { Spool } from './spool.js';
 import type { Enrolment } from './state.js';
+import type { Predicate } from '../protocol/statement.js';
+import { DriftWatch } from './drift.js';
+import { releaseMemory } from './memory.js';
 
 export interface AgentContext {
   enrolment: Enrolment;
@@ -18,6 +21,12 @@ export interface AgentContext {
   deps: CollectDeps;
   deviceFacts(): Promise<DeviceFacts>;
   log(line: string): void;
+  /** Per-check timeout and checks at once (agent configuration); cycle.ts defaults otherwise. */
+  limits?: { checkTimeoutMs: number; checkConcurrency: number };
+  /** Self-report in every attestation: version, binary and configuration SHA-256. */
+  agent?: Predicate['agent'];
+  /** Connection state changes, for `vigil-agent status`. */
+  onConnection?(state: 'connecting' | 'connected' | 'disconnected' | 'stopped', detail?: string): void;
 }
 
 export const BACKOFF_BASE_MS = 1000;
@@ -36,8 +45,8 @@ export function jittered(intervalMs: number, random: () => number = Math.random)
 
 export async function runCycle(ctx: AgentContext): Promise<{ seq: number; statuses: Record<string, string> }> {
   const started = ctx.deps.now();
-  const [device, results] = await Promise.all([ctx.deviceFacts(), runChecks(ctx.checks, ctx.deps, DEFAULT_POLICY, ctx.enrolment.role)]);
-  const { seq } = await attest({ key: ctx.key, spool: ctx.spool, device, role: ctx.enrolment.role, results, collectedAt: new Date(started).toISOString() });
+  const [device, results] = await Promise.all([ctx.deviceFacts(), runChecks(ctx.checks, ctx.deps, DEFAULT_POLICY, ctx.enrolment.role, ctx.limits?.checkTimeoutMs, ctx.limits?.checkConcurrency)]);
+  const { seq } = await attest({ key: ctx.key, spool: ctx.spool, device, role: ctx.enrolment.role, results, collectedAt: new Date(started).toISOString(), agent: ctx.agent });
   const statuses = Object.fromEntries(results.map((r) => [r.id, r.status]));
   ctx.log(`cycle ${seq} done in ${ctx.deps.now() - started} ms: ${results.map((r) => `${r.id}=${r.status}`).join(' ')}`);
   return { seq, statuses };
@@ -98,16 +107,30 @@ export async function runDaemon(ctx: AgentContext, signal: AbortSignal, interval
   let cycleTimer: NodeJS.Timeout | undefined;
   let cycling = false;
 
+  // Between cycles, cheap checks are re-probed on change signals; a changed verdict starts a cycle now.
+  const drift = new DriftWatch({
+    checks: ctx.checks,
+    deps: ctx.deps,
+    role: ctx.enrolment.role,
+    platform: process.platform,
+    log: ctx.log,
+    onDrift: (reason) => {
+      ctx.log(`drift: ${reason}; re-checking now`);
+      recheckNow();
+    },
+  });
   const cycle = async () => {
     if (cycling || signal.aborted) return;
     cycling = true;
     try {
-      await runCycle(ctx);
+      const { statuses } = await runCycle(ctx);
+      drift.setBaseline(statuses);
       await session?.pump();
     } catch (err) {
       ctx.log(`cycle failed: ${(err as Error).message}`);
     } finally {
       cycling = false;
+      releaseMemory();
       if (!signal.aborted) cycleTimer = setTimeout(() => void cycle(), jittered(intervalMs));
     }
   };
@@ -116,6 +139,7 @@ export async function runDaemon(ctx: AgentContext, signal: AbortSignal, interval
     void cycle();
   };
   void cycle();
+  drift.start();
 
   let attempt = 0;
   while (!signal.aborted) {
@@ -124,6 +148,7 @@ export async function runDaemon(ctx: AgentContext, signal: AbortSignal, interval
       attempt = 0;
       if (!intervalOverrideMs) intervalMs = session.welcome.intervalSeconds * 1000;
       ctx.log(`connected to ${ctx.enrolment.url}; collector holds up to sequence ${session.welcome.lastSeq}`);
+      ctx.onConnection?.('connected');
       session.on('recheck', recheckNow);
       const current = session;
       const onAbort = () => current.close();
@@ -133,13 +158,16 @@ export async function runDaemon(ctx: AgentContext, signal: AbortSignal, interval
       session = null;
       if (signal.aborted) break;
       ctx.log(`disconnected${err ? `: ${err.code} ${err.message}` : ''}`);
+      ctx.onConnection?.('disconnected', err ? `${err.code} ${err.message}` : undefined);
     } catch (err) {
       ctx.log(`connect failed: ${(err as Error).message}`);
+      ctx.onConnection?.('disconnected', (err as Error).message);
     }
     const delay = backoffDelay(attempt++);
     ctx.log(`reconnecting in ${(delay / 1000).toFixed(1)} s`);
     await sleep(delay, signal);
   }
   clearTimeout(cycleTimer);
+  drift.stop();
   while (cycling) await sleep(50);
 }

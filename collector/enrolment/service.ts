@@ -10,6 +10,7 @@ import { ENROL_PROOF_TYPE, PROTOCOL_VERSION, verifyProof, type EnrolChallengeRes
 import type { Db, Queryable } from '../db/types.js';
 import { audit } from '../audit.js';
 import { enrolDevicesRepo, noncesRepo, tokensRepo, type TokenRow } from './repo.js';
+import type { AlertsService } from '../alerts/service.js';
 
 export const NONCE_TTL_MS = 2 * 60_000;
 
@@ -36,6 +37,8 @@ export class EnrolmentService {
     private readonly db: Db,
     private readonly now: () => Date,
     private readonly intervalSeconds: number,
+    /** New devices and token misuse raise alerts in the same transaction as the audit entry. */
+    private readonly alerts: AlertsService | null = null,
   ) {}
 
   async createToken(opts: { role: string; site?: string; expiresInMs: number; maxUses: number; actor: string }): Promise<CreatedToken> {
@@ -93,13 +96,16 @@ export class EnrolmentService {
   private async refuse(err: unknown, token: string, remote: string): Promise<never> {
     if (err instanceof VigilError) {
       const tokenId = splitToken(token)?.id ?? null;
-      await this.db.run('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)', [
-        this.now().toISOString(),
-        `remote:${remote}`,
-        'enrol.refused',
-        tokenId,
-        JSON.stringify({ code: err.code }),
-      ]);
+      await this.db.tx(async (q) => {
+        await q.run('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)', [
+          this.now().toISOString(),
+          `remote:${remote}`,
+          'enrol.refused',
+          tokenId,
+          JSON.stringify({ code: err.code }),
+        ]);
+        await this.alerts?.onEnrolmentRefused(q, { code: err.code, tokenId, remote });
+      });
     }
     throw err;
   }
@@ -152,6 +158,7 @@ export class EnrolmentService {
           enrolledAt: now.toISOString(),
         });
         await audit(q, now, `token:${row.id}`, 'device.enrol', deviceId, { remote, hostname: req.device.hostname, keyDigest: digest });
+        await this.alerts?.onEnrolled(q, { deviceId, hostname: req.device.hostname, role: row.role, site: row.site, remote, tokenId: row.id });
         return { role: row.role, site: row.site };
       });
       const res: EnrolResponse = { v: PROTOCOL_VERSION, deviceId, role: role.role, intervalSeconds: this.intervalSeconds };

@@ -18,6 +18,7 @@ import type { Db, Queryable } from '../db/types.js';
 import { envelopesRepo, resultsRepo, streamDevicesRepo, tamperRepo, type StoredResult, type StreamDevice } from './repo.js';
 import { checkStateRepo, transitionsRepo } from '../history/repo.js';
 import { advance, type CheckState, type Transition } from '../history/state.js';
+import type { AlertsService } from '../alerts/service.js';
 
 export interface IngestLimits {
   maxClockSkewMs: number;
@@ -53,6 +54,8 @@ export class IngestService {
     private readonly now: () => Date,
     private readonly limits: IngestLimits,
     private readonly policy: () => Policy,
+    /** Alert detection runs in the ingest transaction: an alert commits with its evidence or not at all. */
+    private readonly alerts: AlertsService | null = null,
   ) {}
 
   device(id: string): Promise<StreamDevice | undefined> {
@@ -86,9 +89,10 @@ export class IngestService {
   }
 
   async recordTamper(deviceId: string | null, code: string, seq: number | null, bytesSha256: string | null, remote: string | null, detail: string): Promise<void> {
-    await this.db.tx((q) =>
-      tamperRepo.insert(q, { at: this.now().toISOString(), deviceId, code, seq, bytesSha256, remote, detail: detail.slice(0, 2000) }),
-    );
+    await this.db.tx(async (q) => {
+      await tamperRepo.insert(q, { at: this.now().toISOString(), deviceId, code, seq, bytesSha256, remote, detail: detail.slice(0, 2000) });
+      await this.alerts?.onTamper(q, { deviceId, code, detail: detail.slice(0, 500), remote, seq });
+    });
   }
 
   private verify(device: StreamDevice, seq: number, text: string): { statement: Statement; results: StoredResult[]; policyVersion: string } {
@@ -110,6 +114,7 @@ export class IngestService {
     const p = statement.predicate;
     if (statement.subject[0]!.digest.sha256 !== device.key_digest) throw new VigilError('E_SUBJECT_MISMATCH');
     if (p.sequence !== seq) throw new VigilError('E_SEQ_MISMATCH', `message says sequence ${seq}, signed statement says ${p.sequence}`);
+    if (p.gap && p.gap.toSeq < seq) throw new VigilError('E_BAD_STATEMENT', `gap marker ${seq} ends before it starts (${p.gap.toSeq})`);
     const now = this.now().getTime();
     const collected = Date.parse(p.collectedAt);
     if (!Number.isFinite(collected) || collected > now + this.limits.maxClockSkewMs || collected < now - this.limits.maxEvidenceAgeMs) {
@@ -174,9 +179,12 @@ export class IngestService {
     const collectedAt = new Date(p.collectedAt).toISOString();
     await envelopesRepo.insert(q, { deviceId, seq, sha256, bytes: item.bytes, collectedAt, receivedAt, policyVersion: item.policyVersion });
     await resultsRepo.insertAll(q, deviceId, seq, collectedAt, item.results);
-    await this.recordHistory(q, deviceId, seq, collectedAt, item.results);
+    const transitions = await this.recordHistory(q, deviceId, seq, collectedAt, item.results);
     const d = p.device;
-    const advanced = await streamDevicesRepo.advance(q, deviceId, seq, sha256, receivedAt, {
+    // A gap marker (the agent's spool was full) stands for the dropped sequences up to gap.toSeq: the chain
+    // continues from the last dropped envelope's hash, and the marker stays stored as the record of the loss.
+    const head = p.gap ? { seq: p.gap.toSeq, hash: p.gap.lastHash } : { seq, hash: sha256 };
+    const advanced = await streamDevicesRepo.advance(q, deviceId, head.seq, head.hash, receivedAt, {
       hostname: d.hostname,
       osPlatform: d.os.platform,
       osName: d.os.name,
@@ -185,14 +193,15 @@ export class IngestService {
       serial: d.serial ?? null,
       model: d.model ?? null,
       agentVersion: p.agent.version,
-    });
+    }, seq - 1);
     // Cannot happen while transactions are serialised; kept as a guard (it fails the whole batch).
     if (advanced.changes !== 1) throw new Error(`device ${deviceId} sequence ${seq} raced with another writer`);
+    await this.alerts?.onEvaluated(q, { deviceId, hostname: d.hostname, role: current.role, agent: p.agent, results: item.results, transitions });
     return { seq, duplicate: false };
   }
 
   /** First-failed / last-passed per check move in the same transaction as the evaluation they follow. */
-  private async recordHistory(q: Queryable, deviceId: string, seq: number, collectedAt: string, results: StoredResult[]): Promise<void> {
+  private async recordHistory(q: Queryable, deviceId: string, seq: number, collectedAt: string, results: StoredResult[]): Promise<Transition[]> {
     const previous = new Map((await checkStateRepo.forDevice(q, deviceId)).map((s) => [s.check_id, s]));
     const states: CheckState[] = [];
     const transitions: Transition[] = [];
@@ -203,6 +212,7 @@ export class IngestService {
     }
     await checkStateRepo.upsertAll(q, states);
     await transitionsRepo.insertAll(q, transitions);
+    return transitions;
   }
 
   /** The collector's evaluation is authoritative: facts are re-evaluated under the collector's policy. */
