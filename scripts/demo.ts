@@ -1,9 +1,11 @@
 // npm run demo: one machine end to end. Starts a collector on an embedded SQLite database in
 // ./.vigil-demo (created on first run, reused after), enrols this machine's agent with a fresh token,
 // runs one check cycle, streams the signed attestation, prints the verdicts and the Annex A controls
-// they evidence, then keeps the collector running until Ctrl-C.
+// they evidence, creates the demo admin for the dashboard (password kept in the demo directory so later
+// runs can print it again), then keeps the collector running until Ctrl-C.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -96,7 +98,17 @@ async function main(): Promise<void> {
     await db.close();
   }
 
-  console.log(`\nCollector status page: ${collector.url}/  (CA is self-signed; the CA certificate is ${join(collectorData, 'tls', 'ca.pem')})`);
+  const passwordFile = join(home, 'admin-password');
+  if (!existsSync(passwordFile)) {
+    const added = await run(process.execPath, [collectorCli, 'user', 'add', 'admin', '--role', 'admin', '--data', collectorData, '--json']);
+    const { password } = JSON.parse(added.stdout) as { password: string };
+    await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  }
+  const password = (await readFile(passwordFile, 'utf8')).trim();
+  console.log(`\nDashboard: ${collector.url}/`);
+  console.log(`  log in as admin with password ${password}  (kept in ${passwordFile})`);
+  console.log(`  the certificate is signed by the collector's own CA: ${join(collectorData, 'tls', 'ca.pem')} (accept it or import the CA)`);
+  console.log(`  API documentation: ${collector.url}/docs`);
   console.log('Try: npx vigil-collector devices --data ' + collectorData);
   console.log('Press Ctrl-C to stop.');
   await new Promise((r) => collector.child.once('exit', r));

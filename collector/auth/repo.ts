@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/types.js';
 
-export type ApiRole = 'admin' | 'auditor';
+export type ApiRole = 'admin' | 'operator' | 'auditor';
 
 export interface ApiTokenRow {
   id: string;

@@ -1,32 +1,39 @@
-// API tokens: bearer secrets for the /api/v1 read and write endpoints until the dashboard brings users
-// and sessions. Stored as sha256 (the secret is shown once, at creation); role admin may read and
-// write, role auditor may read and export. Every token creation and revocation is in the audit log.
+// Who is calling: API tokens (bearer secrets for automation, stored as sha256, shown once at creation)
+// and dashboard users (session cookies, collector/users). Roles: admin may do everything including user
+// and API-token administration; operator may read, export and write (enrolment, devices, alerts,
+// waivers); auditor may read and export. Every token creation and revocation is in the audit log.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { VigilError } from '../../protocol/errors.js';
 import type { Db } from '../db/types.js';
 import { audit } from '../audit.js';
 import { apiTokensRepo, type ApiRole, type ApiTokenRow } from './repo.js';
 
-export const API_ROLES: readonly ApiRole[] = ['admin', 'auditor'];
-export type Permission = 'read' | 'export' | 'write';
+export const API_ROLES: readonly ApiRole[] = ['admin', 'operator', 'auditor'];
+export type Permission = 'read' | 'export' | 'write' | 'admin';
+export type Role = ApiRole;
 
-const GRANTS: Record<ApiRole, ReadonlySet<Permission>> = {
-  admin: new Set(['read', 'export', 'write']),
+const GRANTS: Record<Role, ReadonlySet<Permission>> = {
+  admin: new Set(['read', 'export', 'write', 'admin']),
+  operator: new Set(['read', 'export', 'write']),
   auditor: new Set(['read', 'export']),
 };
 
 export interface Principal {
-  tokenId: string;
+  kind: 'token' | 'user';
+  /** apt_… for a token, usr_… for a user. */
+  id: string;
   name: string;
-  role: ApiRole;
+  role: Role;
+  /** The session's CSRF token (users only). */
+  csrf?: string;
 }
 
 /** The audit-log actor for a principal. */
 export function actorOf(p: Principal): string {
-  return `api:${p.name} (${p.tokenId})`;
+  return p.kind === 'token' ? `api:${p.name} (${p.id})` : `user:${p.name}`;
 }
 
-export function may(p: Principal, permission: Permission): boolean {
+export function may(p: Pick<Principal, 'role'>, permission: Permission): boolean {
   return GRANTS[p.role].has(permission);
 }
 
@@ -75,6 +82,6 @@ export class AuthService {
     if (!row || !timingSafeEqual(presented, stored) || row.revoked_at !== null) throw new VigilError('E_UNAUTHORIZED');
     const now = this.now();
     await apiTokensRepo.touch(this.db, row.id, now.toISOString(), new Date(now.getTime() - 60_000).toISOString());
-    return { tokenId: row.id, name: row.name, role: row.role };
+    return { kind: 'token', id: row.id, name: row.name, role: row.role };
   }
 }
