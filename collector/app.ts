@@ -26,7 +26,20 @@ import { WaiversService } from './waivers/service.js';
 import { SoaService } from './soa/service.js';
 import { ExportService } from './export/service.js';
 import { AuthService } from './auth/service.js';
+import { UsersService } from './users/service.js';
+import { DashboardService } from './dashboard/service.js';
+import usersPlugin from './plugins/users.js';
+import fleetPlugin from './plugins/fleet.js';
+import docsPlugin from './plugins/docs.js';
+import dashboardPlugin from './plugins/dashboard.js';
+import { dashboardAlerts } from './dashboard/alerts.js';
 import type { PolicyStore } from './policy/store.js';
+import { AlertsService } from './alerts/service.js';
+import { ALERTS_FILE, AlertsConfigStore, EMPTY_ALERTS_CONFIG, type AlertsConfig } from './alerts/config.js';
+import alertsPlugin from './plugins/alerts.js';
+import { knownBuilds } from './builds/index.js';
+import inventoryPlugin from './plugins/inventory.js';
+import mds2Plugin from './plugins/mds2.js';
 import { join } from 'node:path';
 
 export interface AppDeps {
@@ -44,6 +57,12 @@ export interface AppDeps {
   enrolRatePerMinute?: number;
   /** Close the database when the app closes (the process owns it); tests that share a db pass false. */
   closeDbOnShutdown?: boolean;
+  /** alerts.yaml being followed; default: the one in dataRoot (absent file: no channels). */
+  alertsConfig?: AlertsConfigStore;
+  /** Run the alert delivery worker and stale scan in the background (default true). */
+  alertsBackground?: boolean;
+  /** Sync the gateways' device inventory on a timer (default true). */
+  inventoryBackground?: boolean;
 }
 
 export interface CollectorServices {
@@ -56,6 +75,9 @@ export interface CollectorServices {
   soa: SoaService;
   exports: ExportService;
   auth: AuthService;
+  alerts: AlertsService;
+  users: UsersService;
+  dashboard: DashboardService;
 }
 
 export interface ServiceOptions {
@@ -63,15 +85,18 @@ export interface ServiceOptions {
   now?: () => Date;
   /** Called for every attestation: the policy in force when it is evaluated. */
   policy?: () => Policy;
+  /** The alert configuration in force (channels, routes, thresholds). */
+  alertsConfig?: () => AlertsConfig;
 }
 
 export function buildServices(db: Db, config: CollectorConfig, opts: ServiceOptions): CollectorServices {
   const now = opts.now ?? (() => new Date());
   const history = new HistoryService(db, now);
   const soa = new SoaService(db, now, history, join(opts.dataRoot, 'evidence'));
+  const alerts = new AlertsService(db, now, opts.alertsConfig ?? (() => EMPTY_ALERTS_CONFIG), config.intervalSeconds, knownBuilds(opts.dataRoot));
   return {
-    enrolment: new EnrolmentService(db, now, config.intervalSeconds),
-    ingest: new IngestService(db, now, { maxClockSkewMs: config.maxClockSkewMs, maxEvidenceAgeMs: config.maxEvidenceAgeMs }, opts.policy ?? (() => DEFAULT_POLICY)),
+    enrolment: new EnrolmentService(db, now, config.intervalSeconds, alerts),
+    ingest: new IngestService(db, now, { maxClockSkewMs: config.maxClockSkewMs, maxEvidenceAgeMs: config.maxEvidenceAgeMs }, opts.policy ?? (() => DEFAULT_POLICY), alerts),
     devices: new DevicesService(db, now),
     history,
     controls: new ControlsService(db, history, now),
@@ -79,13 +104,19 @@ export function buildServices(db: Db, config: CollectorConfig, opts: ServiceOpti
     soa,
     exports: new ExportService(db, now, history, soa.evidence, opts.dataRoot),
     auth: new AuthService(db, now),
+    alerts,
+    users: new UsersService(db, now),
+    dashboard: new DashboardService(db, now, history, config.intervalSeconds),
   };
 }
 
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: CollectorServices }> {
   const now = deps.now ?? (() => new Date());
   const store = deps.policyStore ?? null;
-  const services = buildServices(deps.db, deps.config, { dataRoot: deps.dataRoot, now, policy: store ? () => store.current().policy : undefined });
+  const alertsStore = deps.alertsConfig ?? new AlertsConfigStore(join(deps.dataRoot, ALERTS_FILE));
+  await alertsStore.load();
+  alertsStore.watch();
+  const services = buildServices(deps.db, deps.config, { dataRoot: deps.dataRoot, now, policy: store ? () => store.current().policy : undefined, alertsConfig: () => alertsStore.current() });
   const app = Fastify({
     logger: deps.logger ?? false,
     https: deps.https ?? null,
@@ -114,6 +145,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   app.setNotFoundHandler((_req, reply) => reply.status(404).send({ v: PROTOCOL_VERSION, code: 'E_NOT_FOUND', message: 'no such route' }));
 
   await app.register(storagePlugin, { db: deps.db, closeOnShutdown: deps.closeDbOnShutdown ?? false });
+  // First, so that it sees every route registered after it (the OpenAPI document lists them).
+  await app.register(docsPlugin);
   await app.register(controlsPlugin, { service: services.controls });
   await app.register(streamPlugin, {
     ingest: services.ingest,
@@ -126,10 +159,16 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   });
   await app.register(enrolmentPlugin, { service: services.enrolment, caPem: deps.caPem, ratePerMinute: deps.enrolRatePerMinute ?? 120 });
   await app.register(statusPlugin, { devices: services.devices, version: VIGIL_VERSION, caSha256: deps.caSha256 });
-  await app.register(authPlugin, { service: services.auth });
+  await app.register(authPlugin, { service: services.auth, users: services.users });
   await app.register(historyPlugin, { history: services.history, controls: services.controls, policy: store });
   await app.register(waiversPlugin, { service: services.waivers });
   await app.register(soaPlugin, { service: services.soa });
   await app.register(exportPlugin, { service: services.exports });
+  await app.register(inventoryPlugin, { db: deps.db, now, background: deps.inventoryBackground ?? true });
+  await app.register(mds2Plugin, { db: deps.db, now });
+  await app.register(alertsPlugin, { service: services.alerts, now, background: deps.alertsBackground ?? true, configStore: alertsStore });
+  await app.register(usersPlugin, { users: services.users, auth: services.auth, dashboard: services.dashboard });
+  await app.register(fleetPlugin, { services, caSha256: deps.caSha256, publicUrl: deps.config.publicUrl ?? null, dataRoot: deps.dataRoot });
+  await app.register(dashboardPlugin, { services, policy: store, caSha256: deps.caSha256, publicUrl: deps.config.publicUrl ?? null, version: VIGIL_VERSION, alerts: dashboardAlerts(services.alerts, deps.db, now) });
   return { app, services };
 }

@@ -12,7 +12,7 @@ import { initDataDir, startCollector } from './server.js';
 import { caFingerprint } from './tls.js';
 import { readFile, rename, rm } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
@@ -26,6 +26,10 @@ import { stateJson } from './history/json.js';
 import { loadExportKey } from './export/signing-key.js';
 import { DEFAULT_GZIP_LEVEL } from './export/tar.js';
 import { periodBound } from './history/service.js';
+import { KNOWN_BUILDS_FILE, addKnownBuilds, buildsFrom, deviceBuild, knownBuilds, readKnownBuilds, type DeviceBuild } from './builds/index.js';
+import { registerAlertCommands } from './alerts/cli.js';
+import { deviceCompensations, registerGatewayCommands } from './inventory/cli.js';
+import { formatCompensated } from './policy/compensations.js';
 
 const DEFAULT_DATA = process.env.VIGIL_DATA ?? './vigil-data';
 const dataOption = () => new Option('--data <dir>', 'collector data directory').default(DEFAULT_DATA);
@@ -175,9 +179,58 @@ program
   .action(async (o) =>
     withServices(o.data, async (s) => {
       const rows = await s.devices.list();
-      console.log(o.json ? JSON.stringify(rows, null, 2) : formatDevices(rows));
+      const builds = await agentBuilds(o.data, rows.map((r) => r.id));
+      if (o.json) {
+        console.log(JSON.stringify(rows.map((r) => ({ ...r, agentBuild: builds.get(r.id) ?? null })), null, 2));
+        return;
+      }
+      console.log(formatDevices(rows));
+      for (const [id, b] of builds) {
+        if (b.status === 'unknown') console.log(`${id}: agent ${b.version} runs a build not in known-builds.json (binary sha256:${b.binarySha256})`);
+        else if (b.status === 'unreported') console.log(`${id}: agent ${b.version} does not report its binary SHA-256`);
+      }
     }),
   );
+
+/** Each device's agent build from its newest attestation, flagged against known-builds.json. */
+async function agentBuilds(dir: string, ids: string[]): Promise<Map<string, DeviceBuild>> {
+  const d = dataDir(dir);
+  const known = knownBuilds(d.root);
+  const db = await openSqlite(d.dbFile);
+  try {
+    const out = new Map<string, DeviceBuild>();
+    for (const id of ids) {
+      const b = await deviceBuild(db, id, (sha) => known.isKnownBuild(sha));
+      if (b) out.set(id, b);
+    }
+    return out;
+  } finally {
+    await db.close();
+  }
+}
+
+const builds = program.command('builds').description('agent builds this collector knows (devices running others are flagged)');
+builds
+  .command('add <manifest-or-sha256>')
+  .description('add the binaries of a build manifest (build/agent/manifest.json from npm run build:agent) or one SHA-256')
+  .addOption(dataOption())
+  .option('--version <version>', 'agent version of a bare SHA-256')
+  .action(async (arg: string, o) => {
+    const d = dataDir(o.data);
+    await loadConfig(d);
+    const added = await addKnownBuilds(d.root, await buildsFrom(arg, new Date(), o.version ?? null));
+    console.log(`${added} build(s) added to ${join(d.root, KNOWN_BUILDS_FILE)}`);
+  });
+builds
+  .command('list')
+  .description('known agent builds')
+  .addOption(dataOption())
+  .option('--json', 'print JSON')
+  .action(async (o) => {
+    const list = readKnownBuilds(dataDir(o.data).root);
+    if (o.json) console.log(JSON.stringify(list, null, 2));
+    else console.log(list.length ? renderTable(['SHA-256', 'VERSION', 'TARGET', 'ADDED'], list.map((b) => [b.sha256, b.version ?? '', b.target ?? '', b.addedAt])) : 'no known builds');
+  });
 
 const device = program.command('device').description('one device');
 device
@@ -190,7 +243,11 @@ device
     withServices(o.data, async (s) => {
       const d = await s.devices.get(id);
       const state = await s.history.device(id, o.asOf ?? null);
-      console.log(o.json ? JSON.stringify({ ...stateJson(state), device: d }, null, 2) : formatDeviceResults(d, state, o.asOf));
+      // End-of-life compensations apply to the current state only.
+      const compensated = o.asOf ? [] : await deviceCompensations(o.data, id);
+      const build = (await agentBuilds(o.data, [id])).get(id) ?? null;
+      const buildLine = build ? `agent ${build.version}, binary ${build.binarySha256 ? `sha256:${build.binarySha256}` : 'not reported'} (${build.status} build)` : 'agent build: no attestation yet';
+      console.log(o.json ? JSON.stringify({ ...stateJson(state), device: d, agentBuild: build, ...(compensated.length ? { compensated } : {}) }, null, 2) : [formatDeviceResults(d, state, o.asOf), buildLine, ...compensated.flatMap(formatCompensated)].join('\n'));
     }),
   );
 device
@@ -378,7 +435,7 @@ apiToken
   .command('create')
   .description('create a token; it is printed once and stored only as a hash')
   .addOption(dataOption())
-  .addOption(new Option('--role <role>', 'admin: read and write; auditor: read and export').choices(['admin', 'auditor']).makeOptionMandatory())
+  .addOption(new Option('--role <role>', 'admin: everything; operator: read, export and write; auditor: read and export').choices(['admin', 'operator', 'auditor']).makeOptionMandatory())
   .requiredOption('--name <name>', 'who or what uses it')
   .option('--json', 'print JSON')
   .action(async (o) =>
@@ -409,6 +466,65 @@ apiToken
       console.log(`revoked ${id}`);
     }),
   );
+
+const user = program.command('user').description('dashboard users (local accounts, scrypt-hashed passwords)');
+user
+  .command('add <username>')
+  .description('add a user; the first one should be an admin. Without --password-stdin a strong password is generated and printed once')
+  .addOption(dataOption())
+  .addOption(new Option('--role <role>', 'admin: everything; operator: read, export and write; auditor: read-only, may export').choices(['admin', 'operator', 'auditor']).default('admin'))
+  .option('--password-stdin', 'read the password from standard input (first line)')
+  .option('--json', 'print JSON')
+  .action(async (username, o) => {
+    const password = o.passwordStdin ? await readFirstLine() : randomBytes(18).toString('base64url');
+    await withServices(o.data, async (s) => {
+      const u = await s.users.create({ username, role: o.role, password, actor: cliActor() });
+      if (o.json) console.log(JSON.stringify({ ...u, ...(o.passwordStdin ? {} : { password }) }));
+      else {
+        console.log(`user ${u.username} (${u.role}) added`);
+        if (!o.passwordStdin) console.log(`password: ${password}  (shown once; log in at the collector's URL)`);
+      }
+    });
+  });
+user
+  .command('list')
+  .addOption(dataOption())
+  .action(async (o) =>
+    withServices(o.data, async (s) => {
+      const rows = await s.users.list();
+      console.log(renderTable(['USERNAME', 'ROLE', 'CREATED', 'CREATED BY', 'DISABLED'], rows.map((u) => [u.username, u.role, u.created_at, u.created_by, u.disabled_at ?? ''])));
+    }),
+  );
+user
+  .command('disable <username>')
+  .description('disable a user and end their sessions')
+  .addOption(dataOption())
+  .action(async (username, o) =>
+    withServices(o.data, async (s) => {
+      await s.users.disable(username, cliActor());
+      console.log(`disabled ${username}`);
+    }),
+  );
+user
+  .command('password <username>')
+  .description('set a new password (read from standard input) and end the user\'s sessions')
+  .addOption(dataOption())
+  .action(async (username, o) => {
+    const password = await readFirstLine();
+    await withServices(o.data, async (s) => {
+      await s.users.setPassword(username, password, cliActor());
+      console.log(`password of ${username} changed`);
+    });
+  });
+
+async function readFirstLine(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  return text.split(/\r?\n/)[0]!;
+}
 
 program
   .command('export')
@@ -470,6 +586,9 @@ program
       }
     }),
   );
+
+registerAlertCommands(program, dataOption, cliActor);
+registerGatewayCommands(program, dataOption, cliActor);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof VigilError) {

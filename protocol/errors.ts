@@ -42,6 +42,8 @@ export const ERRORS = {
   E_STATE_CORRUPT: { status: 500, text: 'agent state is unreadable' },
   E_NOT_ACKED: { status: 504, text: 'attestation was not acknowledged in time' },
   E_CONNECT: { status: 502, text: 'could not reach the collector' },
+  E_COMMAND_REFUSED: { status: 403, text: 'command is not on the agent allowlist of read-only commands' },
+  E_AGENT_CONFIG: { status: 400, text: 'agent configuration is invalid' },
   // collector side
   E_CONFIG: { status: 500, text: 'configuration is invalid' },
   E_NOT_FOUND: { status: 404, text: 'not found' },
@@ -51,6 +53,14 @@ export const ERRORS = {
   E_UNAUTHORIZED: { status: 401, text: 'missing, unknown or revoked API token' },
   E_FORBIDDEN: { status: 403, text: 'this API token may not do that' },
   E_EVIDENCE_CORRUPT: { status: 500, text: 'stored evidence does not match its recorded hash' },
+  // dashboard users and sessions
+  E_LOGIN_FAILED: { status: 401, text: 'unknown user, wrong password or disabled account' },
+  E_CSRF: { status: 403, text: 'missing or wrong CSRF token for this session' },
+  E_CONFLICT: { status: 409, text: 'already exists' },
+  // alerts
+  E_ALERT_CONFIG: { status: 400, text: 'alerts file is invalid' },
+  E_ALERT_STATE: { status: 409, text: 'alert is not in a state that allows this' },
+  E_CHANNEL: { status: 502, text: 'alert channel did not accept the notification' },
   // evidence archives (export and offline verification)
   E_ARCHIVE: { status: 400, text: 'evidence archive is unreadable or malformed' },
   E_MANIFEST_SIGNATURE: { status: 400, text: 'export manifest signature does not verify' },
@@ -58,6 +68,8 @@ export const ERRORS = {
   E_FILE_MISSING: { status: 400, text: 'file listed in the manifest is missing from the archive' },
   E_FILE_UNLISTED: { status: 400, text: 'archive holds a file the manifest does not list' },
   E_DEVICE_KEY: { status: 400, text: 'device key in the export does not match its digest' },
+  // gateways and medical devices
+  E_MDS2: { status: 400, text: 'MDS2 file is invalid' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

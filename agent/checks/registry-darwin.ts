@@ -12,6 +12,8 @@ import localAdmins from './local_admins/darwin.js';
 import usbStorage from './usb_storage/darwin.js';
 import remoteAccess from './remote_access/darwin.js';
 import secureBoot from './secure_boot/darwin.js';
+import listeningServices from './listening_services/darwin.js';
+import neighbourInventory from './neighbour_inventory/darwin.js';
 
 export const DARWIN_CHECKS: readonly PlatformCheck[] = [
   diskEncryption,
@@ -27,4 +29,6 @@ export const DARWIN_CHECKS: readonly PlatformCheck[] = [
   usbStorage,
   remoteAccess,
   secureBoot,
+  listeningServices,
+  neighbourInventory,
 ];

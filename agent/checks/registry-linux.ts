@@ -12,6 +12,8 @@ import localAdmins from './local_admins/linux.js';
 import usbStorage from './usb_storage/linux.js';
 import remoteAccess from './remote_access/linux.js';
 import secureBoot from './secure_boot/linux.js';
+import listeningServices from './listening_services/linux.js';
+import neighbourInventory from './neighbour_inventory/linux.js';
 
 export const LINUX_CHECKS: readonly PlatformCheck[] = [
   diskEncryption,
@@ -27,4 +29,6 @@ export const LINUX_CHECKS: readonly PlatformCheck[] = [
   usbStorage,
   remoteAccess,
   secureBoot,
+  listeningServices,
+  neighbourInventory,
 ];

@@ -12,6 +12,8 @@ import localAdmins from './local_admins/windows.js';
 import usbStorage from './usb_storage/windows.js';
 import remoteAccess from './remote_access/windows.js';
 import secureBoot from './secure_boot/windows.js';
+import listeningServices from './listening_services/windows.js';
+import neighbourInventory from './neighbour_inventory/windows.js';
 
 export const WIN32_CHECKS: readonly PlatformCheck[] = [
   diskEncryption,
@@ -27,4 +29,6 @@ export const WIN32_CHECKS: readonly PlatformCheck[] = [
   usbStorage,
   remoteAccess,
   secureBoot,
+  listeningServices,
+  neighbourInventory,
 ];

@@ -227,4 +227,194 @@ UPDATE check_state SET
   last_passed_at = (SELECT c.collected_at FROM check_results c WHERE c.device_id = check_state.device_id AND c.check_id = check_state.check_id AND c.seq = check_state.last_passed_seq);
 `,
   },
+  {
+    version: 4,
+    name: 'alerts: alerts with one open per key, storm groups, durable delivery outbox',
+    // open_key is kind|subject|check while an alert is not resolved and NULL after: the UNIQUE constraint
+    // keeps one open alert per key across collectors sharing a database.
+    sql: `
+CREATE TABLE alerts (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  device_id TEXT,
+  check_id TEXT NOT NULL DEFAULT '',
+  severity TEXT NOT NULL,
+  state TEXT NOT NULL,
+  open_key TEXT UNIQUE,
+  title TEXT NOT NULL,
+  detail TEXT,
+  hostname TEXT,
+  role TEXT,
+  site TEXT,
+  flapping INTEGER NOT NULL DEFAULT 0,
+  group_id TEXT,
+  resolve_group_id TEXT,
+  occurrences INTEGER NOT NULL DEFAULT 1,
+  opened_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  acked_at TEXT,
+  acked_by TEXT,
+  resolved_at TEXT,
+  resolved_by TEXT,
+  resolve_note TEXT
+);
+CREATE INDEX alerts_key_opened ON alerts(kind, subject, check_id, opened_at);
+CREATE INDEX alerts_storm_opened ON alerts(kind, check_id, opened_at);
+CREATE INDEX alerts_storm_resolved ON alerts(kind, check_id, resolved_at);
+CREATE INDEX alerts_state ON alerts(state, opened_at);
+CREATE INDEX alerts_group ON alerts(group_id);
+CREATE INDEX alerts_resolve_group ON alerts(resolve_group_id);
+
+-- A storm: alerts of one kind and check past the threshold share one notification per channel. A group
+-- is sealed when its first delivery starts; later alerts start a new group.
+CREATE TABLE alert_groups (
+  id TEXT PRIMARY KEY,
+  event TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  check_id TEXT NOT NULL,
+  opened_at TEXT NOT NULL,
+  sealed_at TEXT
+);
+CREATE INDEX alert_groups_open ON alert_groups(event, kind, check_id, sealed_at);
+
+-- One row per notification per channel, written in the transaction that detected the event.
+CREATE TABLE alert_outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  channel TEXT NOT NULL,
+  event TEXT NOT NULL,
+  alert_id TEXT,
+  group_id TEXT,
+  payload TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at TEXT NOT NULL,
+  lease_until TEXT,
+  last_error TEXT,
+  delivered_at TEXT
+);
+CREATE INDEX alert_outbox_due ON alert_outbox(status, next_at);
+CREATE INDEX alert_outbox_alert ON alert_outbox(alert_id);
+`,
+  },
+  {
+    version: 5,
+    name: 'dashboard: users, sessions, fleet trend, list indexes',
+    // Version 4 is reserved for alerts. The runner applies this list in order and skips what is applied.
+    sql: `
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  disabled_at TEXT
+);
+-- Session ids are stored as sha256: a copy of the table does not hand out live sessions.
+CREATE TABLE sessions (
+  id_sha256 TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  csrf TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+-- One row per finished day: device-check results per status at the end of that day (the trend chart).
+CREATE TABLE fleet_trend_daily (
+  day TEXT PRIMARY KEY,
+  pass INTEGER NOT NULL,
+  fail INTEGER NOT NULL,
+  unknown INTEGER NOT NULL,
+  other INTEGER NOT NULL,
+  computed_at TEXT NOT NULL
+);
+-- Device list: search and sort by hostname, filter by check status, keyset paging.
+CREATE INDEX devices_hostname ON devices(hostname, id);
+CREATE INDEX check_state_check_status ON check_state(check_id, status, device_id);
+CREATE INDEX check_state_status ON check_state(status, device_id, check_id);
+CREATE INDEX check_transitions_time ON check_transitions(collected_at);
+`,
+  },
+  {
+    version: 6,
+    name: 'gateways: device inventory and events, MDS2 baselines, device models, end-of-life compensations',
+    sql: `
+-- One row per processed neighbour_inventory result of a gateway (the facts stay in check_results).
+CREATE TABLE inventory_snapshots (
+  gateway_id TEXT NOT NULL REFERENCES devices(id),
+  seq INTEGER NOT NULL,
+  collected_at TEXT NOT NULL,
+  devices INTEGER NOT NULL,
+  added INTEGER NOT NULL,
+  vanished INTEGER NOT NULL,
+  PRIMARY KEY (gateway_id, seq)
+);
+-- The devices behind each gateway, by MAC; present = 0 once it vanished from the gateway's tables.
+CREATE TABLE inventory_devices (
+  gateway_id TEXT NOT NULL REFERENCES devices(id),
+  mac TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  vendor TEXT,
+  hostname TEXT,
+  interface TEXT,
+  state TEXT NOT NULL,
+  first_seen_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  last_seq INTEGER NOT NULL,
+  present INTEGER NOT NULL,
+  PRIMARY KEY (gateway_id, mac)
+);
+CREATE TABLE inventory_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  gateway_id TEXT NOT NULL REFERENCES devices(id),
+  seq INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('new', 'vanished')),
+  mac TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  vendor TEXT,
+  hostname TEXT
+);
+CREATE INDEX inventory_events_gateway ON inventory_events(gateway_id, id);
+CREATE TABLE mds2_models (
+  model TEXT PRIMARY KEY,
+  source_file TEXT NOT NULL,
+  source_sha256 TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  imported_by TEXT NOT NULL
+);
+CREATE TABLE mds2_answers (
+  model TEXT NOT NULL REFERENCES mds2_models(model),
+  question_id TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  note TEXT,
+  line INTEGER NOT NULL,
+  PRIMARY KEY (model, question_id)
+);
+-- A device's medical-device model as set by an operator (the agent's model fact is often a PC model).
+CREATE TABLE device_models (
+  device_id TEXT PRIMARY KEY REFERENCES devices(id),
+  model TEXT NOT NULL,
+  set_at TEXT NOT NULL,
+  set_by TEXT NOT NULL
+);
+CREATE TABLE eol_compensations (
+  id TEXT PRIMARY KEY,
+  device_id TEXT REFERENCES devices(id),
+  role TEXT,
+  kind TEXT NOT NULL,
+  subnets_json TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  approver TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  revoked_at TEXT,
+  CHECK ((device_id IS NULL) <> (role IS NULL))
+);
+`,
+  },
 ];

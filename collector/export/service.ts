@@ -51,6 +51,7 @@ import { waiversRepo } from '../waivers/repo.js';
 import { waiverState } from '../waivers/service.js';
 import { auditStatus, csvHeader, csvResultRow, type CsvCheck } from './csv.js';
 import * as report from './html.js';
+import { GATEWAY_PATHS, compensationsCsv, gatewayEvidence, gatewaysHtml, inventoryEventsCsv, mds2Csv, type GatewayEvidence } from './gateways.js';
 import { OSCAL_VERSION, OscalIds, envelopeResource, evidenceResource, finding, inventoryItem, observation, props, some, waiverRisk } from './oscal.js';
 import { JsonItems, PartFile } from './parts.js';
 import { readmeText } from './readme.js';
@@ -158,6 +159,7 @@ class ExportRun {
   /** Per control, the observations behind its finding, written as devices stream by. */
   private readonly findingRefs = new Map<string, JsonItems>();
   private waiversAtEnd: WaiverRow[] = [];
+  private gateways: GatewayEvidence | null = null;
 
   constructor(
     private readonly db: Db,
@@ -242,6 +244,10 @@ class ExportRun {
     for (const e of evidenceRows) await this.resources.item(evidenceResource(this.ids, e, manualEvidencePath(e.sha256)));
     await this.manualEvidence(evidenceRows);
     await this.policies();
+    this.gateways = await gatewayEvidence(this.db, () => new Date(this.createdAt), from, to);
+    await this.writer.addBuffer(GATEWAY_PATHS.mds2, Buffer.from(mds2Csv(this.gateways)));
+    await this.writer.addBuffer(GATEWAY_PATHS.compensations, Buffer.from(compensationsCsv(this.gateways)));
+    await this.writer.addBuffer(GATEWAY_PATHS.inventoryEvents, Buffer.from(inventoryEventsCsv(this.gateways)));
     await this.writer.addBuffer(ARCHIVE_PATHS.soa, Buffer.from(JSON.stringify({ asOf: to, controls: soa }, null, 2) + '\n'));
     await this.flushEntries();
 
@@ -537,6 +543,7 @@ class ExportRun {
     const [revoked, tamper] = await Promise.all([exportRepo.revokedBetween(this.db, this.from, this.to), exportRepo.tamperBetween(this.db, this.from, this.to, 1000)]);
     const tail = Buffer.from(
       report.reportDevicesEnd() +
+        (this.gateways ? gatewaysHtml(this.gateways) : '') +
         report.reportExceptions(
           overlapping.map((w) => ({ w, state: waiverState(w, this.to), excused: this.excused.get(w.id) ?? 0 })),
           revoked,

@@ -2342,6 +2342,54 @@ export const ANNEX_A_2022: AnnexACatalogue = {
         "TXCF-2"
       ],
       "notes": "NIST OLIR: CM-7 -> 8.19; SC-7 -> 5.14, 8.16, 8.20, 8.22, 8.23; CM-6 -> 8.9. Compare against the manufacturer MDS2 CONN-2 port list."
+    },
+    {
+      "id": "neighbour_inventory",
+      "name": "Passive inventory of the devices behind a gateway",
+      "evidence": "the gateway's neighbour (ARP/NDP) table and DHCP leases: IP, MAC, vendor from the IEEE OUI registry, state, interface; new and vanished devices between attestations. Read passively: no scanning",
+      "iso27001_2022": {
+        "primary": [
+          "5.9"
+        ],
+        "secondary": [
+          "8.20",
+          "8.22"
+        ],
+        "rationale": "Devices that cannot run an agent still belong in the asset inventory (5.9); seeing which devices sit behind which gateway evidences the network's segregation and security (8.20/8.22)."
+      },
+      "hipaa_security_rule": [
+        {
+          "cite": "45 CFR 164.310(d)(2)(iii)",
+          "title": "Accountability (A)"
+        },
+        {
+          "cite": "45 CFR 164.308(a)(1)(ii)(A)",
+          "title": "Risk analysis (R)"
+        }
+      ],
+      "nist_800_53_r5": [
+        {
+          "id": "CM-8",
+          "title": "System Component Inventory"
+        },
+        {
+          "id": "CM-8(3)",
+          "title": "Automated Unauthorized Component Detection"
+        }
+      ],
+      "cis_controls_v8": [
+        {
+          "id": "1.1",
+          "title": "Establish and Maintain Detailed Enterprise Asset Inventory",
+          "ig": "IG1"
+        },
+        {
+          "id": "1.5",
+          "title": "Use a Passive Asset Discovery Tool",
+          "ig": "IG3"
+        }
+      ],
+      "notes": "NIST OLIR: CM-8 -> 5.9, 8.9. Passive discovery only (CIS 1.5), never active scanning of clinical networks."
     }
   ]
 };

@@ -13,6 +13,8 @@ import { localAdmins } from './local-admins.js';
 import { usbStorage } from './usb-storage.js';
 import { remoteAccess } from './remote-access.js';
 import { secureBoot } from './secure-boot.js';
+import { listeningServices } from './listening-services.js';
+import { neighbourInventory } from './neighbour-inventory.js';
 import type { CheckDefinition, CheckResult, EvaluationContext, Verdict } from './types.js';
 import { lazyCompile, problemsOf } from '../validate.js';
 
@@ -34,6 +36,8 @@ export const CHECKS: readonly CheckDefinition<any, any>[] = [
   usbStorage,
   remoteAccess,
   secureBoot,
+  listeningServices,
+  neighbourInventory,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,4 +1,4 @@
-// All thirteen Linux checks on this machine through the agent's own cycle: every check gives a verdict
+// All fifteen Linux checks on this machine through the agent's own cycle: every check gives a verdict
 // with a reason when it is not a pass, and every result fits the attestation's check entry (evidence
 // count and lengths included), so the collector accepts the statement.
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { createRunner } from '../../../agent/runner.js';
 const entry = TypeCompiler.Compile(CheckEntry);
 
 describe('the Linux check cycle on this machine', () => {
-  it('implements all 13 checks, each with an honest verdict and an attestable result', async () => {
+  it('implements all 15 checks, each with an honest verdict and an attestable result', async () => {
     const results = await runChecks(checksFor('linux'), { run: createRunner(), files: nodeFiles, now: () => Date.now() }, DEFAULT_POLICY, 'workstation');
     expect(results.map((r) => r.id)).toEqual([...CHECK_IDS]);
     for (const r of results) {

@@ -20,6 +20,8 @@ import { SCREENSHARING_LIST_ARGV, SSHD_LIST_ARGV } from '../../../agent/checks/r
 import { IDLE_TIME_ARGV, SCREENLOCK_STATUS_ARGV } from '../../../agent/checks/screen_lock/darwin.js';
 import { BPUTIL_ARGV, CPU_BRAND_ARGV, CSRUTIL_ARGV } from '../../../agent/checks/secure_boot/darwin.js';
 import { NETWORK_TIME_ARGV, TIMED_LIST_ARGV, TIME_SERVER_ARGV } from '../../../agent/checks/time_sync/darwin.js';
+import { LSOF_ARGV } from '../../../agent/checks/listening_services/darwin.js';
+import { ARP_ARGV } from '../../../agent/checks/neighbour_inventory/darwin.js';
 import { MANAGED_PREFS_DIR, SYSTEMUISERVER_MANAGED } from '../../../agent/checks/usb_storage/darwin.js';
 import { CHECK_IDS } from '../../../protocol/checks/index.js';
 import { DEFAULT_POLICY } from '../../../protocol/policy.js';
@@ -66,6 +68,8 @@ const commands: RecordedCommand[] = [
   out(CSRUTIL_ARGV, macFixture('csrutil-status/enabled.txt')),
   out(CPU_BRAND_ARGV, macFixture('sysctl-cpu-brand/constructed-apple-m1-pro.txt')),
   out(BPUTIL_ARGV, macFixture('bputil/constructed-full-security.txt')),
+  out(LSOF_ARGV, macFixture('lsof-listen/constructed-sshd-screensharing-mdns.txt')),
+  out(ARP_ARGV, macFixture('arp-an/constructed-static-and-dynamic.txt')),
   ...plists.map((p) => p.command),
 ];
 
@@ -82,7 +86,7 @@ afterAll(async () => {
 });
 
 describe('darwin support bundle replay', () => {
-  it('registers all 13 checks for darwin', () => {
+  it('registers all 15 checks for darwin', () => {
     expect(DARWIN_CHECKS.map((c) => c.id)).toEqual([...CHECK_IDS]);
     expect(checksFor('darwin').map((c) => c.id)).toEqual([...CHECK_IDS]);
   });
@@ -107,7 +111,12 @@ describe('darwin support bundle replay', () => {
       usb_storage: 'pass',
       remote_access: 'pass',
       secure_boot: 'pass',
+      // Screen Sharing's port 5900 is open on every address (a VNC listener).
+      listening_services: 'fail',
+      neighbour_inventory: 'not_applicable',
     });
+    expect(by.listening_services!.reason).toMatch(/^VNC listens on \*:5900 \(launchd\)/);
+    expect(by.neighbour_inventory!.facts).toMatchObject({ source: 'arp -an', neighbours: [{ mac: '00:09:02:12:34:56' }, { mac: '00:1c:42:00:00:18' }] });
     expect(by.disk_encryption!.facts).toMatchObject({ volumes: [{ mount: '/System/Volumes/Data', device: 'disk3s5', encrypted: true }, { device: 'disk3s7' }] });
     expect(by.patch_level!.facts).toMatchObject({ os: { version: '10.14.5', build: '18F132' }, pendingSecurityUpdates: 0, lastUpgradeAt: '2024-03-08T07:12:44.000Z' });
     expect(by.firewall!.facts).toMatchObject({ backends: [{ name: 'socketfilterfw', active: true, blockAll: true, stealth: true, rules: 6 }] });

@@ -24,6 +24,8 @@ import { ADMINS_ARGV } from '../../../agent/checks/local_admins/windows.js';
 import { USB_ARGV } from '../../../agent/checks/usb_storage/windows.js';
 import { REMOTE_ARGV } from '../../../agent/checks/remote_access/windows.js';
 import { SECURE_BOOT_ARGV } from '../../../agent/checks/secure_boot/windows.js';
+import { LISTEN_ARGV } from '../../../agent/checks/listening_services/windows.js';
+import { NEIGHBOR_ARGV } from '../../../agent/checks/neighbour_inventory/windows.js';
 import { winFixture } from './fakes-win32.js';
 
 const CREATED = '2026-11-23T12:00:00.000Z';
@@ -76,6 +78,10 @@ const COMMANDS: RecordedCommand[] = [
   cmd(REMOTE_ARGV, json({ ts: { fDenyTSConnections: 0 }, rdpTcp: { UserAuthentication: 1, SecurityLayer: 2, PortNumber: 3389 }, tsPolicy: null, svc: [{ Name: 'sshd', Status: 4, StartType: 2 }], programData: 'C:\\ProgramData' })),
   // secure_boot: on.
   cmd(SECURE_BOOT_ARGV, json({ sb: true, setup: [0], fw: 'UEFI', reg: { UEFISecureBootEnabled: 1 } })),
+  // listening_services: SMB with SMBv1 on, DICOM on every address (constructed from the documented format).
+  cmd(LISTEN_ARGV, winFixture('get-nettcpconnection/constructed-probes-dicom-smb1.txt')),
+  // neighbour_inventory: two devices and one IPv6 neighbour.
+  cmd(NEIGHBOR_ARGV, winFixture('get-netneighbor/constructed-probes-ipv4-ipv6.txt')),
 ];
 
 let dir: string;
@@ -99,7 +105,7 @@ afterAll(async () => {
 });
 
 describe('win32 support bundle replay', () => {
-  it('the registry has all 13 checks, in catalogue order', () => {
+  it('the registry has all 15 checks, in catalogue order', () => {
     expect(WIN32_CHECKS.map((c) => c.id)).toEqual([...CHECK_IDS]);
     expect(results.map((x) => x.id)).toEqual([...CHECK_IDS]);
   });
@@ -119,6 +125,8 @@ describe('win32 support bundle replay', () => {
       usb_storage: 'fail',
       remote_access: 'fail',
       secure_boot: 'pass',
+      listening_services: 'fail',
+      neighbour_inventory: 'not_applicable',
     });
   });
 
@@ -136,6 +144,8 @@ describe('win32 support bundle replay', () => {
     expect(r('usb_storage').reason).toBe('USB mass storage is not blocked');
     expect(r('remote_access').reason).toBe('sshd accepts password authentication');
     expect(r('secure_boot').facts).toMatchObject({ firmware: 'uefi', enabled: true });
+    expect(r('listening_services').reason).toMatch(/^DICOM listens on every address \(0\.0\.0\.0:104 \(dcmqrscp\)\).*; SMBv1 is enabled and SMB listens on :::445 \(System\); SMBv1 is enabled and SMB listens on 0\.0\.0\.0:445 \(System\)$/);
+    expect(r('neighbour_inventory').facts).toMatchObject({ source: 'Get-NetNeighbor', neighbours: [{ ip: '10.20.0.11' }, { ip: '10.20.0.12' }, { mac: '00:80:64:0a:0b:0c' }] });
   });
 
   it('evidence names what ran, short enough for the statement, and nothing was missing from the bundle', () => {
