@@ -164,7 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(waiversPlugin, { service: services.waivers });
   await app.register(soaPlugin, { service: services.soa });
   await app.register(exportPlugin, { service: services.exports });
-  await app.register(inventoryPlugin, { db: deps.db, now, background: deps.inventoryBackground ?? true });
+  await app.register(inventoryPlugin, { db: deps.db, now, background: deps.inventoryBackground ?? true, sink: (q, e) => services.alerts.onInventoryEvent(q, e) });
   await app.register(mds2Plugin, { db: deps.db, now });
   await app.register(alertsPlugin, { service: services.alerts, now, background: deps.alertsBackground ?? true, configStore: alertsStore });
   await app.register(usersPlugin, { users: services.users, auth: services.auth, dashboard: services.dashboard });

@@ -63,6 +63,8 @@ const TICK = 100; // clock ticks per second of /proc/<pid>/stat on Linux
 interface Sample {
   t: number;
   rssKb: number;
+  /** Private (anonymous) resident memory: RSS without the executable's file pages, which the page cache shares. */
+  anonKb: number;
   hwmKb: number;
   cpuTicks: number;
   childTicks: number;
@@ -76,6 +78,7 @@ function sample(pid: number, t: number): Sample | null {
     return {
       t,
       rssKb: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]),
+      anonKb: Number(/RssAnon:\s+(\d+)/.exec(status)?.[1]),
       hwmKb: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]),
       cpuTicks: Number(f[11]) + Number(f[12]),
       childTicks: Number(f[13]) + Number(f[14]),
@@ -154,6 +157,7 @@ async function main() {
       agentCpuMsPerCycle: Math.round(((last.cpuTicks / TICK) * 1000) / cycles.length),
       commandsCpuMsPerCycle: Math.round(((last.childTicks / TICK) * 1000) / cycles.length),
       steadyRssMb: Number((median(idle.map((s) => s.rssKb)) / 1024).toFixed(1)),
+      steadyPrivateRssMb: Number((median(idle.map((s) => s.anonKb)) / 1024).toFixed(1)),
       peakRssMb: Number((last.hwmKb / 1024).toFixed(1)),
     };
     if (json) {
@@ -174,6 +178,7 @@ async function main() {
           ['agent CPU per cycle (ms; includes start-up, amortised)', out.agentCpuMsPerCycle, ''],
           ['commands CPU per cycle (ms)', out.commandsCpuMsPerCycle, ''],
           ['steady RSS between cycles (MB)', out.steadyRssMb, '≤ 60'],
+          ['  of which private, without file pages (MB)', out.steadyPrivateRssMb, ''],
           [`agent CPU while idle between cycles (%, over ${out.idleSeconds} s)`, out.idleCpuPercent, ''],
           [`agent CPU over the whole run (%, ${SECONDS} s incl. cycles)`, out.totalCpuPercent, ''],
           ['peak RSS (MB)', out.peakRssMb, ''],

@@ -21,7 +21,7 @@ import { VigilError } from '../../protocol/errors.js';
 export const ALERTS_FILE = 'alerts.yaml';
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
-export const KINDS = ['check_fail', 'stale', 'tamper', 'device_enrolled', 'token_misuse', 'agent_build'] as const;
+export const KINDS = ['check_fail', 'stale', 'tamper', 'device_enrolled', 'token_misuse', 'agent_build', 'inventory'] as const;
 export type AlertKind = (typeof KINDS)[number];
 
 const Name = Type.String({ pattern: '^[a-z][a-z0-9_-]{0,63}$' });
@@ -182,6 +182,7 @@ export const DEFAULT_SEVERITY: Record<AlertKind, Severity> = {
   stale: 'medium',
   agent_build: 'medium',
   device_enrolled: 'info',
+  inventory: 'medium',
 };
 
 function resolved(d: AlertsFileDoc): AlertsConfig {

@@ -144,6 +144,35 @@ export class AlertsService {
     );
   }
 
+  /**
+   * A device appeared behind, or vanished from, a gateway (collector/inventory). One open alert per gateway,
+   * MAC and direction: a device that comes back resolves its "vanished" alert, and the reverse.
+   */
+  async onInventoryEvent(q: Queryable, e: { gatewayId: string; kind: 'new' | 'vanished'; mac: string; ip: string; vendor: string | null; hostname: string | null }): Promise<void> {
+    const at = this.now();
+    const gw = await q.get<{ hostname: string; role: string; site: string | null }>('SELECT hostname, role, site FROM devices WHERE id = ?', [e.gatewayId]);
+    const subject = `${e.gatewayId}|${e.mac}`;
+    const other = e.kind === 'new' ? 'vanished' : 'new';
+    const previous = await alertsRepo.openByKey(q, openKey('inventory', subject, other));
+    if (previous) await this.resolveRow(q, previous, at, 'collector', `device ${e.kind === 'new' ? 'seen again' : 'gone again'}`);
+    const who = `${e.ip} (${e.mac}${e.vendor ? `, ${e.vendor}` : ''}${e.hostname ? `, ${e.hostname}` : ''})`;
+    await this.open(
+      q,
+      {
+        kind: 'inventory',
+        subject,
+        deviceId: e.gatewayId,
+        checkId: e.kind,
+        title: `${e.kind === 'new' ? 'new device behind' : 'device vanished from'} ${gw?.hostname ?? e.gatewayId}: ${who}`,
+        detail: { mac: e.mac, ip: e.ip, vendor: e.vendor, hostname: e.hostname },
+        hostname: gw?.hostname ?? null,
+        role: gw?.role ?? null,
+        site: gw?.site ?? null,
+      },
+      at,
+    );
+  }
+
   async onEnrolmentRefused(q: Queryable, r: { code: string; tokenId: string | null; remote: string }): Promise<void> {
     if (!TOKEN_MISUSE_CODES.has(r.code)) return;
     const subject = r.tokenId ?? `remote:${r.remote}`;

@@ -12,6 +12,7 @@ const NAV: { href: string; label: string }[] = [
   { href: '/', label: 'Overview' },
   { href: '/devices', label: 'Devices' },
   { href: '/controls', label: 'Controls' },
+  { href: '/gateways', label: 'Gateways' },
   { href: '/alerts', label: 'Alerts' },
   { href: '/enrolment', label: 'Enrolment' },
   { href: '/exports', label: 'Exports' },

@@ -91,6 +91,29 @@ describe('inventory from gateway attestations', () => {
     expect((await inv.events())[0]).toMatchObject({ kind: 'new', mac: '00:1b:63:aa:bb:cc', seq: 3 });
   });
 
+  it('new and vanished devices raise alerts; a device that comes back resolves its vanished alert', async () => {
+    const gw = await enrolTestDevice(env, 'gateway');
+    const inv = new InventoryService(env.db, (q, e) => env.services.alerts.onInventoryEvent(q, e));
+    const alerts = () => env.db.all<{ subject: string; check_id: string; state: string; title: string; severity: string }>("SELECT subject, check_id, state, title, severity FROM alerts WHERE kind = 'inventory' ORDER BY opened_at, check_id");
+    await deliver(env, gw, [{ collectedAt: ago(3), checks: [inventoryCheck([PUMP, MAC_MINI])] }]);
+    await inv.sync();
+    expect(await alerts()).toEqual([]);
+    await deliver(env, gw, [{ collectedAt: ago(2), checks: [inventoryCheck([PUMP, MODALITY])] }]);
+    await inv.sync();
+    const opened = await alerts();
+    expect(opened.map((a) => [a.subject, a.check_id, a.state, a.severity])).toEqual([
+      [`${gw.id}|08:00:37:01:02:03`, 'new', 'open', 'medium'],
+      [`${gw.id}|00:1b:63:aa:bb:cc`, 'vanished', 'open', 'medium'],
+    ]);
+    expect(opened[0]!.title).toContain('new device behind');
+    expect(opened[0]!.title).toContain('FUJIFILM');
+    await deliver(env, gw, [{ collectedAt: ago(1), checks: [inventoryCheck([PUMP, MODALITY, MAC_MINI])] }]);
+    await inv.sync();
+    const after = await alerts();
+    expect(after.find((a) => a.check_id === 'vanished')!.state).toBe('resolved');
+    expect(after.filter((a) => a.subject === `${gw.id}|00:1b:63:aa:bb:cc` && a.check_id === 'new')).toHaveLength(1);
+  });
+
   it('a truncated table raises no vanished events', async () => {
     const gw = await enrolTestDevice(env, 'gateway');
     const inv = new InventoryService(env.db);

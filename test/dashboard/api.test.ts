@@ -286,9 +286,10 @@ describe('OpenAPI', () => {
     const { OPERATIONS } = await import('../../collector/openapi/spec.js');
     const documented = Object.keys(OPERATIONS).map((k) => k.replace(/:(\w+)/g, '{$1}'));
     // Every documented operation is a real route (no stale entries), including those registered in
-    // encapsulated scopes (rate-limited login, raw-body verify); routes not described yet still appear,
-    // marked undocumented.
+    // encapsulated scopes (rate-limited login, raw-body verify); a route without a description would
+    // appear marked undocumented, and none does.
     for (const k of documented) expect(ops.map((o) => o.key), k).toContain(k);
+    expect(ops.filter((o) => o.op.summary === 'undocumented').map((o) => o.key)).toEqual([]);
     expect(ops.find((o) => o.key === 'POST /api/v1/session')!.op.summary).toMatch(/^Log in/);
     expect(ops.find((o) => o.key === 'POST /api/v1/exports/verify')!.op.summary).toMatch(/^Verify/);
     expect(doc.paths['/api/v1/devices'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['q', 'status', 'cursor', 'limit']));

@@ -247,7 +247,7 @@ export async function servicesWithClock(start = new Date('2026-03-01T12:00:00.00
   };
 }
 
-/** All thirteen checks as an agent reports them, passing unless told otherwise. */
+/** The thirteen workstation checks the fleet simulator knows, as an agent reports them, passing unless told otherwise. */
 export async function fullChecks(outcomes: Record<string, 'pass' | 'fail' | 'unknown'> = {}, collectedAt = new Date().toISOString()): Promise<Predicate['checks']> {
   const { SIM_CHECKS, checkEntry, rng } = await import('../../scripts/fleet-sim.js');
   const r = rng(42);
