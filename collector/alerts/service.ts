@@ -25,8 +25,7 @@ export interface AlertInput {
 }
 
 export interface KnownBuilds {
-  isKnownBuild(sha256: string | null | undefined): boolean;
-  list(): unknown[];
+  list(): { sha256: string }[];
 }
 
 export interface EvaluatedDevice {
@@ -268,7 +267,9 @@ export class AlertsService {
     if (cfg.agents.minimumVersion && versionBelow(agent.version, cfg.agents.minimumVersion)) return `version ${agent.version} is older than ${cfg.agents.minimumVersion}`;
     let known: boolean | null = null;
     try {
-      known = this.builds && this.builds.list().length ? this.builds.isKnownBuild(agent.binarySha256) : null;
+      // One look at the file per attestation (list() re-reads it only when it changed).
+      const builds = this.builds?.list() ?? [];
+      known = builds.length ? builds.some((b) => b.sha256 === agent.binarySha256) : null;
     } catch {
       // An unreadable known-builds.json is reported by the builds commands; it must not stop ingest.
       known = null;
