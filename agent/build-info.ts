@@ -2,7 +2,7 @@
 // the package's), and the SHA-256 of what is running: the single executable itself when built by
 // build:agent, else the entry script that node was given.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { VIGIL_VERSION } from '../protocol/version.js';
 
 // Replaced by esbuild's define in scripts/build-agent.ts; undefined when run from tsc's output.
@@ -13,14 +13,20 @@ export const AGENT_VERSION: string = build?.version ?? VIGIL_VERSION;
 /** True inside a single executable built by build:agent. */
 export const IS_SINGLE_EXECUTABLE = build?.sea ?? false;
 
-export function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    createReadStream(path)
-      .on('data', (d) => h.update(d))
-      .on('error', reject)
-      .on('end', () => resolve(h.digest('hex')));
-  });
+/**
+ * Through one reused buffer: the single executable is about 95 MB, and a stream's fresh chunk per read
+ * would leave the C heap holding tens of megabytes after the agent has started.
+ */
+export async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  const buf = Buffer.allocUnsafeSlow(64 * 1024);
+  const handle = await open(path, 'r');
+  try {
+    for (let n; (n = (await handle.read(buf, 0, buf.length, null)).bytesRead) > 0; ) h.update(buf.subarray(0, n));
+  } finally {
+    await handle.close();
+  }
+  return h.digest('hex');
 }
 
 let binaryHash: Promise<string | undefined> | undefined;

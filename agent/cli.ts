@@ -8,7 +8,7 @@ import { DEFAULT_POLICY } from '../protocol/policy.js';
 import { parseDuration, renderTable } from '../protocol/table.js';
 import { AGENT_VERSION, binarySha256 } from './build-info.js';
 import { configSha256, defaultConfigFile, loadAgentConfig, type AgentConfig } from './config.js';
-import { checksFor } from './checks/registry.js';
+import { loadChecks } from './checks/platform.js';
 import { readBundle, recordingDeps, replayDeps, writeBundle, type BundlePlatform } from './bundle.js';
 import type { CollectDeps } from './checks/types.js';
 import { runDaemon, runOnce, type AgentContext } from './daemon.js';
@@ -59,20 +59,21 @@ async function agentContext(stateDir: string): Promise<AgentContext> {
   const enrolment = await requireEnrolment(paths);
   const key = await loadDeviceKey(paths.key);
   const agent = { version: AGENT_VERSION, configSha256: configSha256(config), ...((await binarySha256()) ? { binarySha256: (await binarySha256())! } : {}) };
-  const spool = await Spool.open(paths, { maxBytes: config.spool.maxBytes, gapMarker: signedGapMarker(key, agent) });
+  const spool = await Spool.open(paths, { maxBytes: config.spool.maxBytes, gapMarker: signedGapMarker(key, agent), log });
   const onConnection: AgentContext['onConnection'] = (state, detail) =>
     void updateAgentStatus(paths, { connection: state, connectionAt: new Date().toISOString(), connectionDetail: detail ?? '' }).catch(() => undefined);
   return {
     enrolment,
     key,
     spool,
-    checks: checksFor(process.platform),
+    checks: await loadChecks(process.platform),
     deps: collectDeps(config),
     deviceFacts: collectDeviceFacts,
     log,
     limits: { checkTimeoutMs: config.checks.timeoutMs, checkConcurrency: config.checks.concurrency },
     agent,
     onConnection,
+    connection: config.connection,
   };
 }
 
@@ -168,11 +169,11 @@ program
     if (o.replay) {
       const bundle = await readBundle(o.replay);
       const platform = o.platform ? PLATFORMS[o.platform]! : bundle.platform;
-      const results = await runChecks(checksFor(platform), replayDeps(bundle), DEFAULT_POLICY, role);
+      const results = await runChecks(await loadChecks(platform), replayDeps(bundle), DEFAULT_POLICY, role);
       printResults(results, role, Boolean(o.json), { replay: o.replay, platform, capturedAt: bundle.createdAt });
       return;
     }
-    const results = await runChecks(checksFor(process.platform), collectDeps(config), DEFAULT_POLICY, role, config.checks.timeoutMs, config.checks.concurrency);
+    const results = await runChecks(await loadChecks(process.platform), collectDeps(config), DEFAULT_POLICY, role, config.checks.timeoutMs, config.checks.concurrency);
     printResults(results, role, Boolean(o.json));
   });
 
@@ -188,7 +189,7 @@ program
     const role = enrolment?.role ?? 'workstation';
     const createdAt = new Date().toISOString();
     const rec = recordingDeps(collectDeps(config));
-    const results = await runChecks(checksFor(process.platform), rec.deps, DEFAULT_POLICY, role);
+    const results = await runChecks(await loadChecks(process.platform), rec.deps, DEFAULT_POLICY, role);
     await writeBundle(o.out, { platform: process.platform as BundlePlatform, createdAt, agentVersion: AGENT_VERSION, commands: rec.commands, files: rec.files });
     console.log(`captured ${rec.commands.length} command(s) and ${rec.files.length} file read(s) into ${o.out}`);
     console.log(`verdicts here: ${results.map((r) => `${r.id}=${r.status}`).join(' ')}`);

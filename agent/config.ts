@@ -21,6 +21,12 @@ export interface AgentConfig {
   commands: { timeoutMs: number; maxOutputBytes: number; concurrency: number };
   /** low: nice 10 / BELOW_NORMAL for the agent and the commands it runs. */
   priority: 'low' | 'normal';
+  /**
+   * keepaliveMs: a ping to the collector this often; no reply by the next one ends the session (a silent
+   * network partition is otherwise noticed only when TCP gives up, minutes later). maxBackoffMs: ceiling of
+   * the exponential wait between connection attempts.
+   */
+  connection: { keepaliveMs: number; maxBackoffMs: number };
 }
 
 export const DEFAULT_CONFIG: AgentConfig = {
@@ -30,6 +36,7 @@ export const DEFAULT_CONFIG: AgentConfig = {
   checks: { timeoutMs: 60_000, concurrency: 4 },
   commands: { timeoutMs: 15_000, maxOutputBytes: 4 * 1024 * 1024, concurrency: 2 },
   priority: 'low',
+  connection: { keepaliveMs: 30_000, maxBackoffMs: 5 * 60_000 },
 };
 
 type Kind = { type: 'path' } | { type: 'duration'; min: number; max: number } | { type: 'bytes'; min: number; max: number } | { type: 'int'; min: number; max: number } | { type: 'enum'; values: string[] };
@@ -51,6 +58,8 @@ export const CONFIG_FIELDS: readonly Field[] = [
   { path: ['commands', 'maxOutputBytes'], env: 'VIGIL_AGENT_COMMAND_MAX_OUTPUT', kind: { type: 'bytes', min: 64 * 1024, max: 256 * MiB } },
   { path: ['commands', 'concurrency'], env: 'VIGIL_AGENT_COMMAND_CONCURRENCY', kind: { type: 'int', min: 1, max: 8 } },
   { path: ['priority'], env: 'VIGIL_AGENT_PRIORITY', kind: { type: 'enum', values: ['low', 'normal'] } },
+  { path: ['connection', 'keepalive'], env: 'VIGIL_AGENT_KEEPALIVE', kind: { type: 'duration', min: 1000, max: 600_000 } },
+  { path: ['connection', 'maxBackoff'], env: 'VIGIL_AGENT_MAX_BACKOFF', kind: { type: 'duration', min: 1000, max: 3_600_000 } },
 ];
 
 export function defaultConfigFile(): string {
@@ -106,6 +115,8 @@ function assign(cfg: AgentConfig, path: string[], value: unknown): void {
   else if (key === 'commands.maxOutputBytes') cfg.commands.maxOutputBytes = value as number;
   else if (key === 'commands.concurrency') cfg.commands.concurrency = value as number;
   else if (key === 'priority') cfg.priority = value as AgentConfig['priority'];
+  else if (key === 'connection.keepalive') cfg.connection.keepaliveMs = value as number;
+  else if (key === 'connection.maxBackoff') cfg.connection.maxBackoffMs = value as number;
 }
 
 function lineOf(doc: Document, lc: LineCounter, path: string[]): string {

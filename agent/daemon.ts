@@ -25,6 +25,8 @@ export interface AgentContext {
   limits?: { checkTimeoutMs: number; checkConcurrency: number };
   /** Self-report in every attestation: version, binary and configuration SHA-256. */
   agent?: Predicate['agent'];
+  /** Keepalive period and backoff ceiling (agent configuration); transport.ts and daemon.ts defaults otherwise. */
+  connection?: { keepaliveMs: number; maxBackoffMs: number };
   /** Connection state changes, for `vigil-agent status`. */
   onConnection?(state: 'connecting' | 'connected' | 'disconnected' | 'stopped', detail?: string): void;
 }
@@ -52,13 +54,18 @@ export async function runCycle(ctx: AgentContext): Promise<{ seq: number; status
   return { seq, statuses };
 }
 
+/** Resolves after ms or on abort; the abort listener goes with the timer (one per backoff wait otherwise piles up). */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(t);
       resolve();
-    }, { once: true });
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 /** Run one cycle, then deliver everything spooled; resolves when all is acked, throws E_NOT_ACKED at the deadline. */
@@ -69,7 +76,7 @@ export async function runOnce(ctx: AgentContext, timeoutMs: number): Promise<{ s
   let lastError: VigilError | null = null;
   while (ctx.deps.now() < deadline) {
     try {
-      const session = await Session.open(ctx.enrolment, ctx.key, ctx.spool);
+      const session = await Session.open(ctx.enrolment, ctx.key, ctx.spool, undefined, { keepaliveMs: ctx.connection?.keepaliveMs });
       let timer: NodeJS.Timeout | undefined;
       const drained = await new Promise<boolean>((resolve) => {
         const check = async () => {
@@ -91,7 +98,7 @@ export async function runOnce(ctx: AgentContext, timeoutMs: number): Promise<{ s
       if (lastError.code === 'E_CA_PIN_MISMATCH') break;
     }
     ctx.log(`delivery attempt ${attempt + 1} failed: ${lastError?.code ?? 'closed'} ${lastError?.message ?? ''}`);
-    await sleep(Math.min(backoffDelay(attempt++), Math.max(0, deadline - ctx.deps.now())));
+    await sleep(Math.min(backoffDelay(attempt++, Math.random, BACKOFF_BASE_MS, ctx.connection?.maxBackoffMs), Math.max(0, deadline - ctx.deps.now())));
   }
   const pending = (await ctx.spool.pendingSeqs()).length;
   throw new VigilError(
@@ -127,7 +134,7 @@ export async function runDaemon(ctx: AgentContext, signal: AbortSignal, interval
       drift.setBaseline(statuses);
       await session?.pump();
     } catch (err) {
-      ctx.log(`cycle failed: ${(err as Error).message}`);
+      ctx.log(`cycle failed: ${err instanceof VigilError ? `${err.code} ` : ''}${(err as Error).message}`);
     } finally {
       cycling = false;
       releaseMemory();
@@ -144,7 +151,7 @@ export async function runDaemon(ctx: AgentContext, signal: AbortSignal, interval
   let attempt = 0;
   while (!signal.aborted) {
     try {
-      session = await Session.open(ctx.enrolment, ctx.key, ctx.spool);
+      session = await Session.open(ctx.enrolment, ctx.key, ctx.spool, undefined, { keepaliveMs: ctx.connection?.keepaliveMs });
       attempt = 0;
       if (!intervalOverrideMs) intervalMs = session.welcome.intervalSeconds * 1000;
       ctx.log(`connected to ${ctx.enrolment.url}; collector holds up to sequence ${session.welcome.lastSeq}`);
@@ -160,10 +167,10 @@ export async function runDaemon(ctx: AgentContext, signal: AbortSignal, interval
       ctx.log(`disconnected${err ? `: ${err.code} ${err.message}` : ''}`);
       ctx.onConnection?.('disconnected', err ? `${err.code} ${err.message}` : undefined);
     } catch (err) {
-      ctx.log(`connect failed: ${(err as Error).message}`);
+      ctx.log(`connect failed: ${err instanceof VigilError ? `${err.code} ` : ''}${(err as Error).message}`);
       ctx.onConnection?.('disconnected', (err as Error).message);
     }
-    const delay = backoffDelay(attempt++);
+    const delay = backoffDelay(attempt++, Math.random, BACKOFF_BASE_MS, ctx.connection?.maxBackoffMs);
     ctx.log(`reconnecting in ${(delay / 1000).toFixed(1)} s`);
     await sleep(delay, signal);
   }

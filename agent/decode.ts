@@ -11,7 +11,8 @@ export function decodeCp850(buf: Uint8Array): string {
   return out;
 }
 
-const cp1252 = new TextDecoder('windows-1252');
+// Created on first use: a legacy code page decoder loads ICU converter data that UTF-8 output never needs.
+let cp1252: TextDecoder | undefined;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Lower-case letters common in German, French, Spanish and Portuguese tool output. */
@@ -29,7 +30,7 @@ export function decodeOutput(buf: Uint8Array): string {
   } catch {
     // Not UTF-8: pick the legacy code page whose reading contains more of the letters we expect.
     const a = decodeCp850(buf);
-    const b = cp1252.decode(buf);
+    const b = (cp1252 ??= new TextDecoder('windows-1252')).decode(buf);
     return (b.match(EXPECTED)?.length ?? 0) > (a.match(EXPECTED)?.length ?? 0) ? b : a;
   }
 }

@@ -1,9 +1,9 @@
 // The agent's state directory: enrolment.json (device id, collector URL, pinned CA), key.pem (the device
 // key, 0600, never leaves the device), chain.json and spool/ (see spool.ts).
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, open, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, open, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { VigilError } from '../protocol/errors.js';
 import { makeParser } from '../protocol/validate.js';
@@ -69,26 +69,64 @@ export async function readAgentStatus(p: StatePaths): Promise<AgentStatus> {
 /** Merges into status.json. Not fsynced: it is a display, rewritten on every event. */
 export async function updateAgentStatus(p: StatePaths, patch: AgentStatus): Promise<void> {
   const next = { ...(await readAgentStatus(p)), ...patch };
-  const tmp = `${p.status}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
-  await rename(tmp, p.status);
+  const tmp = `${p.status}.tmp-${process.pid}.${++tmpCounter}`;
+  try {
+    await writeFile(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
+    await rename(tmp, p.status);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
 }
 
 export async function ensureStateDir(p: StatePaths): Promise<void> {
   await mkdir(p.spool, { recursive: true, mode: 0o700 });
 }
 
-/** Write a file so that a crash leaves either the old or the new content, never a torn one. */
+/** Temporary files of writeFileDurable and updateAgentStatus: `<name>.tmp-<pid>` or `<name>.tmp-<pid>.<n>`. */
+export const TMP_FILE = /\.tmp-(\d+)(?:\.\d+)?$/;
+
+/** Each durable write its own tmp file: two writes of one file at once must not rename each other's. */
+let tmpCounter = 0;
+
+/** No space (ENOSPC) or over quota (EDQUOT). */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/**
+ * Write a file so that a crash leaves either the old or the new content, never a torn one: tmp file,
+ * fsync, rename, fsync of the directory (so the rename itself survives a power cut). A failed write (disk
+ * full) removes its tmp file, so it does not hold on to the space the next attempt needs.
+ */
 export async function writeFileDurable(file: string, data: string | Buffer, mode = 0o600): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fh = await open(tmp, 'w', mode);
+  const tmp = `${file}.tmp-${process.pid}.${++tmpCounter}`;
   try {
-    await fh.writeFile(data);
+    const fh = await open(tmp, 'w', mode);
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await syncDir(dirname(file));
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // Windows cannot open a directory for fsync; NTFS journals the rename itself.
+  if (process.platform === 'win32') return;
+  const fh = await open(dir, 'r');
+  try {
     await fh.sync();
   } finally {
     await fh.close();
   }
-  await rename(tmp, file);
 }
 
 export async function readEnrolment(p: StatePaths): Promise<Enrolment | null> {

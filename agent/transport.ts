@@ -10,6 +10,12 @@ import type { Spool } from './spool.js';
 import type { Enrolment } from './state.js';
 
 export const HANDSHAKE_TIMEOUT_MS = 15_000;
+export const KEEPALIVE_MS = 30_000;
+
+export interface SessionOptions {
+  /** Ping this often; no pong (nor any other frame) by the next ping ends the session with E_CONNECT. */
+  keepaliveMs?: number;
+}
 
 export interface SessionEvents {
   acked: [seq: number];
@@ -23,6 +29,8 @@ export class Session extends EventEmitter<SessionEvents> {
   private pumping = false;
   private again = false;
   private isClosed = false;
+  private heard = true;
+  private keepalive: NodeJS.Timeout | undefined;
   lastError: VigilError | null = null;
 
   private constructor(
@@ -34,7 +42,7 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   /** Connects and completes the handshake; resolves once the collector has said welcome. */
-  static open(enrolment: Enrolment, key: DeviceKey, spool: Spool, now: () => Date = () => new Date()): Promise<Session> {
+  static open(enrolment: Enrolment, key: DeviceKey, spool: Spool, now: () => Date = () => new Date(), opts: SessionOptions = {}): Promise<Session> {
     const url = new URL('/api/v1/stream', enrolment.url);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(url, {
@@ -65,6 +73,8 @@ export class Session extends EventEmitter<SessionEvents> {
           return;
         }
         session.isClosed = true;
+        clearInterval(session.keepalive);
+        if (code !== 1000) session.lastError ??= new VigilError('E_CONNECT', `connection to the collector lost (${code}${reason.length ? ` ${reason.toString()}` : ''})`);
         session.emit('closed', session.lastError);
       });
       ws.on('message', (data, isBinary) => {
@@ -96,6 +106,7 @@ export class Session extends EventEmitter<SessionEvents> {
           } else if (msg.type === 'welcome') {
             clearTimeout(timer);
             session = new Session(ws, spool, msg);
+            session.startKeepalive(opts.keepaliveMs ?? KEEPALIVE_MS);
             session
               .start()
               .then(() => resolve(session!))
@@ -108,9 +119,32 @@ export class Session extends EventEmitter<SessionEvents> {
           }
           return;
         }
+        session.heard = true;
         session.onMessage(msg);
       });
+      ws.on('pong', () => {
+        if (session) session.heard = true;
+      });
     });
+  }
+
+  /**
+   * A partition that drops packets silently leaves the socket open: sends only fill buffers and TCP gives
+   * up after many minutes. A ping unanswered for a whole period ends the session, so the daemon reconnects
+   * with backoff and the spool is resent in order.
+   */
+  private startKeepalive(everyMs: number): void {
+    this.keepalive = setInterval(() => {
+      if (this.isClosed) return;
+      if (!this.heard) {
+        this.lastError = new VigilError('E_CONNECT', `no reply from the collector for ${Math.round(everyMs / 1000)} s (network partition?)`);
+        this.ws.terminate();
+        return;
+      }
+      this.heard = false;
+      this.ws.ping();
+    }, everyMs);
+    this.keepalive.unref();
   }
 
   get closed(): boolean {

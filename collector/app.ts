@@ -40,7 +40,10 @@ import alertsPlugin from './plugins/alerts.js';
 import { knownBuilds } from './builds/index.js';
 import inventoryPlugin from './plugins/inventory.js';
 import mds2Plugin from './plugins/mds2.js';
+import retentionPlugin from './plugins/retention.js';
+import { RetentionService } from './retention/service.js';
 import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
 
 export interface AppDeps {
   db: Db;
@@ -63,6 +66,8 @@ export interface AppDeps {
   alertsBackground?: boolean;
   /** Sync the gateways' device inventory on a timer (default true). */
   inventoryBackground?: boolean;
+  /** Run the retention prune job on its timer when retention is configured (default true). */
+  retentionBackground?: boolean;
 }
 
 export interface CollectorServices {
@@ -78,6 +83,7 @@ export interface CollectorServices {
   alerts: AlertsService;
   users: UsersService;
   dashboard: DashboardService;
+  retention: RetentionService;
 }
 
 export interface ServiceOptions {
@@ -107,8 +113,23 @@ export function buildServices(db: Db, config: CollectorConfig, opts: ServiceOpti
     alerts,
     users: new UsersService(db, now),
     dashboard: new DashboardService(db, now, history, config.intervalSeconds),
+    retention: new RetentionService(db, now, () => config.retention),
   };
 }
+
+/**
+ * Bounds on slow and idle clients (slowloris). A TLS handshake must finish in 10 s and the request
+ * headers arrive within 15 s of the connection (checked every second); a whole request, body included,
+ * within 15 minutes (a 2 GB archive upload to /exports/verify at a few MB/s); an idle keep-alive
+ * connection closes after 30 s. Upgraded WebSocket connections leave these checks; the stream has
+ * its own hello timeout and ping.
+ */
+export const SERVER_LIMITS = {
+  tls: { handshakeTimeout: 10_000 },
+  http: { headersTimeout: 15_000, connectionsCheckingInterval: 1_000 },
+  keepAliveTimeout: 30_000,
+  requestTimeout: 15 * 60_000,
+} as const;
 
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: CollectorServices }> {
   const now = deps.now ?? (() => new Date());
@@ -119,14 +140,43 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   const services = buildServices(deps.db, deps.config, { dataRoot: deps.dataRoot, now, policy: store ? () => store.current().policy : undefined, alertsConfig: () => alertsStore.current() });
   const app = Fastify({
     logger: deps.logger ?? false,
-    https: deps.https ?? null,
+    https: deps.https ? { ...deps.https, ...SERVER_LIMITS.tls, ...SERVER_LIMITS.http } : null,
+    http: SERVER_LIMITS.http,
     bodyLimit: 64 * 1024,
     trustProxy: false,
+    keepAliveTimeout: SERVER_LIMITS.keepAliveTimeout,
+    requestTimeout: SERVER_LIMITS.requestTimeout,
+    // Errors the router raises before any handler (a path parameter over maxParamLength, a malformed
+    // %-escape) get the same error body as everything else.
+    frameworkErrors: (err: Error & { statusCode?: number }, _req: unknown, reply: { status(n: number): { send(b: unknown): void } }) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      reply.status(status).send({ v: PROTOCOL_VERSION, code: 'E_BAD_REQUEST', message: status === 414 ? 'a path parameter is too long' : 'the request URL is malformed' });
+    },
   } as FastifyServerOptions) as unknown as FastifyInstance;
+
+  // All sockets of this process, stream sessions included: beyond the stream's own limit, room for the
+  // dashboard and API; past that, new connections are closed at once instead of exhausting descriptors.
+  app.server.maxConnections = deps.config.maxConnections + 1024;
+
+  // Node's headersTimeout starts with the first request byte on a TLS connection: one that completes the
+  // handshake and then sends nothing would stay open. It gets the same bound.
+  app.server.on('secureConnection', (socket: TLSSocket) => {
+    const timer = setTimeout(() => {
+      if (socket.bytesRead === 0) socket.destroy();
+    }, SERVER_LIMITS.http.headersTimeout);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
 
   // One error handler: codes for everything; 5xx bodies stay generic and details go to the log.
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (err instanceof VigilError) {
+      if (err.status >= 500) {
+        // Server-side failures (database, configuration, corrupt evidence) keep their code, but the
+        // message can name hosts, files or SQL: it goes to the log only.
+        req.log.error({ err }, 'request failed');
+        return reply.status(err.status).send({ v: PROTOCOL_VERSION, code: err.code, message: ERRORS[err.code].text });
+      }
       if (err.code === 'E_UNAUTHORIZED') reply.header('www-authenticate', 'Bearer realm="vigil"');
       return reply.status(err.status).send({ v: PROTOCOL_VERSION, code: err.code, message: err.message, details: err.details.length ? err.details : undefined });
     }
@@ -142,6 +192,11 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     req.log.error({ err }, 'request failed');
     return reply.status(500).send({ v: PROTOCOL_VERSION, code: 'E_INTERNAL', message: ERRORS.E_INTERNAL.text });
   });
+  // Every answer, API included: browsers must not sniff a JSON or octet-stream body into HTML.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
   app.setNotFoundHandler((_req, reply) => reply.status(404).send({ v: PROTOCOL_VERSION, code: 'E_NOT_FOUND', message: 'no such route' }));
 
   await app.register(storagePlugin, { db: deps.db, closeOnShutdown: deps.closeDbOnShutdown ?? false });
@@ -156,6 +211,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     intervalSeconds: deps.config.intervalSeconds,
     window: deps.config.window,
     maxConnections: deps.config.maxConnections,
+    maxPendingPerAddress: deps.config.maxPendingPerAddress ?? 256,
+    pingIntervalMs: deps.config.pingIntervalMs ?? 30_000,
   });
   await app.register(enrolmentPlugin, { service: services.enrolment, caPem: deps.caPem, ratePerMinute: deps.enrolRatePerMinute ?? 120 });
   await app.register(statusPlugin, { devices: services.devices, version: VIGIL_VERSION, caSha256: deps.caSha256 });
@@ -166,6 +223,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(exportPlugin, { service: services.exports });
   await app.register(inventoryPlugin, { db: deps.db, now, background: deps.inventoryBackground ?? true, sink: (q, e) => services.alerts.onInventoryEvent(q, e) });
   await app.register(mds2Plugin, { db: deps.db, now });
+  await app.register(retentionPlugin, { db: deps.db, service: services.retention, now, intervalMinutes: deps.config.retention ? (deps.config.retention.intervalMinutes ?? 60) : null, background: deps.retentionBackground ?? true });
   await app.register(alertsPlugin, { service: services.alerts, now, background: deps.alertsBackground ?? true, configStore: alertsStore });
   await app.register(usersPlugin, { users: services.users, auth: services.auth, dashboard: services.dashboard });
   await app.register(fleetPlugin, { services, caSha256: deps.caSha256, publicUrl: deps.config.publicUrl ?? null, dataRoot: deps.dataRoot });

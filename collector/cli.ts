@@ -7,8 +7,9 @@ import { parseDuration, renderTable } from '../protocol/table.js';
 import { VIGIL_VERSION } from '../protocol/version.js';
 import { buildServices, type CollectorServices } from './app.js';
 import { dataDir, loadConfig, publicUrlOf, readRunInfo, saveConfig, type CollectorConfig } from './config.js';
-import { openSqlite } from './db/sqlite.js';
+import { describeDatabase, openDatabase } from './db/open.js';
 import { initDataDir, startCollector } from './server.js';
+import { defaultWorkers, runCluster } from './cluster.js';
 import { caFingerprint } from './tls.js';
 import { readFile, rename, rm } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
@@ -37,7 +38,7 @@ const dataOption = () => new Option('--data <dir>', 'collector data directory').
 async function withServices<T>(dir: string, fn: (s: CollectorServices, config: CollectorConfig) => Promise<T>): Promise<T> {
   const d = dataDir(dir);
   const config = await loadConfig(d);
-  const db = await openSqlite(d.dbFile);
+  const db = await openDatabase(d, config);
   try {
     return await fn(buildServices(db, config, { dataRoot: d.root }), config);
   } finally {
@@ -85,8 +86,11 @@ program
   .option('--tls-key <file>', 'operator-supplied server private key (PEM)')
   .option('--tls-ca <file>', 'operator-supplied CA certificate agents pin (PEM)')
   .option('--interval <seconds>', 'check interval agents are told to use', intArg('interval'))
+  .option('--database-url <url>', 'PostgreSQL (postgres://user@host:port/db) instead of the embedded SQLite file; several collectors may share it')
+  .option('--pool-size <n>', 'PostgreSQL connections per collector process', intArg('pool size'))
   .action(async (o) => {
     const overrides: Partial<CollectorConfig> = {};
+    if (o.databaseUrl) overrides.database = { url: o.databaseUrl, ...(o.poolSize ? { poolSize: o.poolSize } : {}) };
     if (o.host) overrides.host = o.host;
     if (o.port !== undefined) overrides.port = o.port;
     if (o.publicUrl) overrides.publicUrl = o.publicUrl;
@@ -97,7 +101,7 @@ program
     const r = await initDataDir(o.data, overrides);
     if (!r.createdConfig && Object.keys(overrides).length) await saveConfig(r.dir, { ...r.config, ...overrides });
     console.log(`data directory  ${r.dir.root}${r.createdConfig ? ' (created)' : ' (existing)'}`);
-    console.log(`database        ${r.dir.dbFile}`);
+    console.log(`database        ${describeDatabase(r.dir, r.config)}`);
     console.log(`TLS             ${r.createdTls ? 'created a CA and server certificate' : 'using existing certificates'} (${r.config.tls.ca})`);
     console.log(`CA fingerprint  sha256:${r.tls.caSha256}`);
     console.log(`policy          ${r.policyFile}${r.createdPolicy ? ' (created with the defaults)' : ''}`);
@@ -111,7 +115,12 @@ program
   .option('--host <host>', 'address to listen on (default from config: 0.0.0.0)')
   .option('--port <port>', 'port to listen on (default from config: 8443; 0 picks a free port)', intArg('port'))
   .option('--log', 'log requests as JSON lines on stdout')
+  .option('--workers <n>', `run N worker processes on the port under a supervisor that restarts crashed ones (node:cluster; without it: one process; this machine has ${defaultWorkers()} cores)`, intArg('workers'))
   .action(async (o) => {
+    if (o.workers !== undefined) {
+      if (o.workers < 1) throw new VigilError('E_BAD_REQUEST', '--workers must be at least 1');
+      return runCluster({ data: o.data, workers: o.workers, host: o.host, port: o.port, logger: Boolean(o.log) });
+    }
     const c = await startCollector(o.data, { host: o.host, port: o.port, logger: Boolean(o.log) });
     console.log(`vigil-collector ${VIGIL_VERSION} listening on ${c.url}`);
     console.log(`CA fingerprint sha256:${c.caSha256}`);
@@ -196,7 +205,7 @@ program
 async function agentBuilds(dir: string, ids: string[]): Promise<Map<string, DeviceBuild>> {
   const d = dataDir(dir);
   const known = knownBuilds(d.root);
-  const db = await openSqlite(d.dbFile);
+  const db = await openDatabase(d);
   try {
     const out = new Map<string, DeviceBuild>();
     for (const id of ids) {
@@ -343,7 +352,7 @@ policy
   .description('every policy version the collector has loaded')
   .addOption(dataOption())
   .action(async (o) => {
-    const db = await openSqlite(dataDir(o.data).dbFile);
+    const db = await openDatabase(dataDir(o.data));
     try {
       const rows = await policyVersionsRepo.list(db);
       console.log(renderTable(['VERSION', 'FIRST LOADED'], rows.map((r) => [r.version, r.first_loaded_at]), 100));
@@ -427,6 +436,36 @@ evidence
     withServices(o.data, async (s) => {
       const e = await s.soa.addEvidence({ control, content: resolve(file), filename: basename(file), note: o.note, actor: cliActor() });
       console.log(`${e.id}: ${e.filename} (${e.size} bytes, sha256 ${e.sha256}) attached to A.${e.control_id}`);
+    }),
+  );
+
+const retention = program.command('retention').description('history retention: what is pruned, evidence holds, prune runs');
+retention
+  .command('status')
+  .description('the cutoff in force, what a run would prune, holds and the last runs')
+  .addOption(dataOption())
+  .option('--json', 'print JSON')
+  .action(async (o) =>
+    withServices(o.data, async (s, config) => {
+      const preview = await s.retention.preview();
+      const runs = await s.retention.lastRuns(5);
+      if (o.json) return console.log(JSON.stringify({ settings: config.retention ?? null, ...preview, runs }));
+      if (!config.retention) return console.log('retention is off: every envelope is kept (config.json "retention": { "days": N, "auditWindowDays": M } turns it on)');
+      console.log(`keep ${config.retention.days} days (audit window ${config.retention.auditWindowDays} days); cutoff ${preview.cutoff}`);
+      console.log(`a run now would prune ${preview.prunable} envelope(s); ${preview.keptPinned} older ones stay as evidence of the current state`);
+      if (runs.length) console.log(renderTable(['RUN', 'STARTED', 'CUTOFF', 'ENVELOPES', 'RESULTS', 'KEPT', 'BY', 'ERROR'], runs.map((r) => [r.id, r.started_at, r.cutoff, r.envelopes_deleted, r.results_deleted, r.kept_pinned, r.holder, r.error ?? ''])));
+    }),
+  );
+retention
+  .command('run')
+  .description('prune now (the collector also does it on its own every intervalMinutes)')
+  .addOption(dataOption())
+  .option('--json', 'print JSON')
+  .action(async (o) =>
+    withServices(o.data, async (s) => {
+      const r = await s.retention.run(cliActor());
+      if (o.json) return console.log(JSON.stringify(r));
+      console.log(`pruned ${r.envelopesDeleted} envelope(s) and ${r.resultsDeleted} result(s) collected before ${r.cutoff}; kept ${r.keptPinned} older envelope(s) as evidence; ${r.outboxDeleted} delivered notification(s) removed`);
     }),
   );
 

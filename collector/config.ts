@@ -26,10 +26,46 @@ export const CollectorConfig = Type.Object({
   /** Un-acked attestations an agent may have in flight; the collector pauses reading beyond it. */
   window: Type.Integer({ minimum: 1, maximum: 1024 }),
   maxConnections: Type.Integer({ minimum: 1 }),
+  /** Stream connections from one address that have not completed the hello yet (a flood from one host). Default 256. */
+  maxPendingPerAddress: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** The collector pings every stream connection this often and drops one that did not answer the last ping. Default 30 s. */
+  pingIntervalMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
+  /**
+   * PostgreSQL for the scale-out path (several collectors on one database); absent = the embedded SQLite
+   * file in the data directory. VIGIL_DATABASE_URL overrides the URL, so the password can stay out of
+   * config.json.
+   */
+  /**
+   * History retention. Absent: keep everything. Envelopes older than `days` are pruned, except what the
+   * audit window, a running export or a device's current state still needs (collector/retention/).
+   */
+  retention: Type.Optional(
+    Type.Object({
+      days: Type.Integer({ minimum: 1 }),
+      /** The period auditors review; retention never reaches into it (days must be at least this). */
+      auditWindowDays: Type.Integer({ minimum: 1 }),
+      /** How often the prune job runs (one collector at a time). */
+      intervalMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_080 })),
+    }),
+  ),
+  database: Type.Optional(
+    Type.Object({
+      url: Type.String({ pattern: '^postgres(ql)?://' }),
+      poolSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+    }),
+  ),
 });
 export type CollectorConfig = Static<typeof CollectorConfig>;
 
-const parseConfig = makeParser(CollectorConfig, 'E_CONFIG', 'collector config.json');
+const parseSchema = makeParser(CollectorConfig, 'E_CONFIG', 'collector config.json');
+
+function parseConfig(raw: unknown): CollectorConfig {
+  const c = parseSchema(raw);
+  if (c.retention && c.retention.days < c.retention.auditWindowDays) {
+    throw new VigilError('E_CONFIG', `collector config.json: retention.days (${c.retention.days}) is shorter than retention.auditWindowDays (${c.retention.auditWindowDays}): pruning would remove evidence auditors review`);
+  }
+  return c;
+}
 
 export function defaultConfig(dataDir: string): CollectorConfig {
   return {

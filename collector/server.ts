@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { VIGIL_VERSION } from '../protocol/version.js';
 import { buildApp, type CollectorServices } from './app.js';
 import { dataDir, ensureDataDir, publicUrlOf, writeRunInfo, type CollectorConfig, type DataDir } from './config.js';
-import { openSqlite } from './db/sqlite.js';
+import { openDatabase } from './db/open.js';
 import type { Db } from './db/types.js';
 import { createTlsMaterial, defaultServerNames, generatedTlsFiles, loadTlsMaterial, writeTlsMaterial, type TlsMaterial } from './tls.js';
 import { join } from 'node:path';
@@ -41,7 +41,7 @@ export async function initDataDir(path: string, overrides: Partial<CollectorConf
   const createdPolicy = await ensurePolicyFile(policyFile);
   const createdExportKey = await ensureExportKey(dir.root);
   const exportKey = await loadExportKey(dir.root);
-  const db = await openSqlite(dir.dbFile);
+  const db = await openDatabase(dir, config);
   await db.close();
   return { dir, config, tls, createdConfig: created, createdTls, createdPolicy, createdExportKey, exportKeyFingerprint: exportKey.fingerprint, policyFile };
 }
@@ -65,7 +65,7 @@ export async function startCollector(
 ): Promise<RunningCollector> {
   const init = await initDataDir(path);
   const config = { ...init.config, ...(opts.host ? { host: opts.host } : {}), ...(opts.port !== undefined ? { port: opts.port } : {}) };
-  const db = await openSqlite(init.dir.dbFile);
+  const db = await openDatabase(init.dir, config);
   const policy = await PolicyStore.open(init.policyFile, db).catch(async (err: unknown) => {
     await db.close();
     throw err;

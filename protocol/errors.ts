@@ -10,6 +10,7 @@ export const ERRORS = {
   E_UNEXPECTED_MESSAGE: { status: 400, text: 'message not allowed in this session state' },
   E_HELLO_TIMEOUT: { status: 408, text: 'no hello received within the timeout' },
   E_BACKPRESSURE: { status: 429, text: 'too many un-acked messages in flight' },
+  E_CONNECTION_LIMIT: { status: 429, text: 'too many connections from this address have not completed the hello' },
   // session and identity
   E_UNKNOWN_DEVICE: { status: 401, text: 'device is not enrolled' },
   E_DEVICE_REVOKED: { status: 403, text: 'device has been revoked' },
@@ -24,6 +25,7 @@ export const ERRORS = {
   E_SEQ_GAP: { status: 409, text: 'sequence skips ahead of the last stored sequence' },
   E_SEQ_CONFLICT: { status: 409, text: 'sequence already stored with different bytes (fork or replay)' },
   E_CHAIN_BREAK: { status: 409, text: 'previous-envelope hash does not match the stored chain' },
+  E_SEQ_RACE: { status: 409, text: 'another collector stored this device\'s attestations at the same moment; reconnect and send again' },
   E_TIME_WINDOW: { status: 400, text: 'collection time is outside the accepted window' },
   // enrolment
   E_TOKEN_INVALID: { status: 401, text: 'enrolment token is unknown' },
@@ -53,6 +55,8 @@ export const ERRORS = {
   E_UNAUTHORIZED: { status: 401, text: 'missing, unknown or revoked API token' },
   E_FORBIDDEN: { status: 403, text: 'this API token may not do that' },
   E_EVIDENCE_CORRUPT: { status: 500, text: 'stored evidence does not match its recorded hash' },
+  E_DATABASE: { status: 503, text: 'database is unreachable or refused the operation' },
+  E_DISK_FULL: { status: 507, text: 'no space left where the data is kept; nothing was written, and it is retried when space returns' },
   // dashboard users and sessions
   E_LOGIN_FAILED: { status: 401, text: 'unknown user, wrong password or disabled account' },
   E_CSRF: { status: 403, text: 'missing or wrong CSRF token for this session' },

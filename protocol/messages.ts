@@ -139,7 +139,8 @@ function unionParser<M extends { type: string }>(schemas: Record<string, TSchema
       throw new VigilError('E_UNSUPPORTED_VERSION', `${what} version ${JSON.stringify(obj.v)} is not supported (speak v${PROTOCOL_VERSION})`);
     }
     const check = typeof obj.type === 'string' ? compiled.get(obj.type)?.() : undefined;
-    if (!check) throw new VigilError('E_MALFORMED_MESSAGE', `${what} has unknown type ${JSON.stringify(String(obj.type).slice(0, 40))}`);
+    // obj.type may be any JSON value, including an object whose "toString" is not a function.
+    if (!check) throw new VigilError('E_MALFORMED_MESSAGE', `${what} has unknown type ${typeof obj.type === 'string' ? JSON.stringify(obj.type.slice(0, 40)) : typeof obj.type}`);
     if (!check.Check(raw)) {
       const problems = problemsOf(check, raw);
       throw new VigilError('E_SCHEMA', `${obj.type} message is invalid: ${problems.join('; ')}`, problems);

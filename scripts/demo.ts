@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { buildServices } from '../collector/app.js';
 import { dataDir, loadConfig } from '../collector/config.js';
-import { openSqlite } from '../collector/db/sqlite.js';
+import { openDatabase } from '../collector/db/open.js';
 import { formatDeviceControls, formatDeviceResults } from '../collector/report.js';
 
 const run = promisify(execFile);
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   console.log(`   ${onceOut.trim()} (${Date.now() - started} ms)`);
 
   const d = dataDir(collectorData);
-  const db = await openSqlite(d.dbFile);
+  const db = await openDatabase(d);
   try {
     const services = buildServices(db, await loadConfig(d), { dataRoot: d.root });
     const { deviceId } = JSON.parse((await run(process.execPath, [agentCli, 'status', '--state', agentState, '--json'])).stdout) as { deviceId: string };

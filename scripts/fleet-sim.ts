@@ -39,7 +39,11 @@ export function newKeyPair(): { privateKey: KeyObject; publicKey: KeyObject; pub
 }
 
 export function simDevice(index: number, role = 'workstation'): SimDevice {
-  const keys = newKeyPair();
+  return { ...newKeyPair(), ...simFacts(index), role };
+}
+
+/** The simulated machine behind device number `index`: one in ten runs Linux, the rest Windows. */
+export function simFacts(index: number): { facts: DeviceFacts; platform: 'win32' | 'linux' } {
   const platform = index % 10 === 9 ? 'linux' : 'win32';
   const n = String(index).padStart(5, '0');
   const facts: DeviceFacts =
@@ -59,7 +63,7 @@ export function simDevice(index: number, role = 'workstation'): SimDevice {
           serial: `VMW-${n}`,
           model: 'VMware Virtual Platform',
         };
-  return { ...keys, facts, platform, role };
+  return { facts, platform };
 }
 
 const DAY = 86_400_000;

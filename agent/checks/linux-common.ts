@@ -71,7 +71,7 @@ export class Probe {
 
   /**
    * A file that must be read whole (a database, a socket table): null when it is larger than maxBytes, as
-   * a truncated copy would silently miss entries. FileReader allocates maxBytes per read, so keep it modest.
+   * a truncated copy would silently miss entries.
    */
   async readAll(path: string, maxBytes: number): Promise<string | null> {
     const text = await this.deps.files.readText(path, maxBytes);

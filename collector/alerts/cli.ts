@@ -7,7 +7,7 @@ import { renderTable } from '../../protocol/table.js';
 import { buildServices, type CollectorServices } from '../app.js';
 import { audit } from '../audit.js';
 import { dataDir, loadConfig } from '../config.js';
-import { openSqlite } from '../db/sqlite.js';
+import { openDatabase } from '../db/open.js';
 import type { Db } from '../db/types.js';
 import { testChannel } from '../plugins/alerts.js';
 import { ALERTS_FILE, AlertsConfigStore, KINDS, parseAlertsConfig } from './config.js';
@@ -26,7 +26,7 @@ async function withAlerts<T>(dir: string, fn: (s: CollectorServices, db: Db) => 
     if (opts.needConfig || !(err instanceof VigilError)) throw err;
     console.error(`warning ${err.code}: ${err.message}`);
   }
-  const db = await openSqlite(d.dbFile);
+  const db = await openDatabase(d, config);
   try {
     return await fn(buildServices(db, config, { dataRoot: d.root, alertsConfig: () => store.current() }), db);
   } finally {

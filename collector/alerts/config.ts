@@ -218,7 +218,14 @@ export function parseAlertsConfig(text: string, file = ALERTS_FILE): AlertsConfi
     problems.push(`${file}:${p.line}:${p.col}: (document): ${e.message.split('\n')[0]}`);
   }
   if (problems.length) throw new VigilError('E_ALERT_CONFIG', `${file} is invalid: ${problems.join('; ')}`, problems);
-  const raw: unknown = doc.toJS({ maxAliasCount: 50 }) ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 50 }) ?? {};
+  } catch (err) {
+    // An alias to an undefined anchor, or one expanded too often (an alias bomb), fails here, not while parsing.
+    const problem = `${file}:1:1: (document): ${(err as Error).message.split('\n')[0]}`;
+    throw new VigilError('E_ALERT_CONFIG', `${file} is invalid: ${problem}`, [problem]);
+  }
   const at = (segments: string[], message: string) => {
     const p = position(doc, lc, segments);
     problems.push(`${file}:${p.line}:${p.col}: ${segments.join('.') || '(document)'}: ${message}`);

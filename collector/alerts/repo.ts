@@ -168,10 +168,12 @@ export const outboxRepo = {
     );
   },
   /** Claims the rows that are still due (the condition is re-checked, so two collectors never both claim one). */
+  /** The ids actually claimed: a row another collector claimed first is not among them. */
   claim(q: Queryable, ids: number[], now: string, leaseUntil: string) {
-    return q.run(
+    return q.all<{ id: number }>(
       `UPDATE alert_outbox SET status = 'sending', attempts = attempts + 1, lease_until = ?
-        WHERE id IN (${ids.map(() => '?').join(', ')}) AND ((status = 'pending' AND next_at <= ?) OR (status = 'sending' AND lease_until <= ?))`,
+        WHERE id IN (${ids.map(() => '?').join(', ')}) AND ((status = 'pending' AND next_at <= ?) OR (status = 'sending' AND lease_until <= ?))
+        RETURNING id`,
       [leaseUntil, ...ids, now, now],
     );
   },

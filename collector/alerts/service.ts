@@ -34,6 +34,8 @@ export interface EvaluatedDevice {
   role: string;
   agent: { version: string; binarySha256?: string };
   results: { checkId: string; status: string; reason: string | null }[];
+  /** The device's site when the caller has read it (undefined: read here when needed). */
+  site?: string | null;
   /** Checks whose status changed with this attestation (and each check's first evaluation). */
   transitions: { check_id: string; status: string; prev_status: string | null }[];
 }
@@ -88,22 +90,57 @@ export class AlertsService {
   // ---- detection hooks (inside the caller's transaction) ----
 
   /** After an attestation is stored: check pass→fail opens, fail→pass resolves; stale resolves; agent build. */
-  async onEvaluated(q: Queryable, d: EvaluatedDevice): Promise<void> {
+  onEvaluated(q: Queryable, d: EvaluatedDevice): Promise<void> {
+    return this.onEvaluatedBatch(q, [d]);
+  }
+
+  /**
+   * The same for the attestations of one ingest batch, in order. The open stale and agent-build alerts of
+   * the batch's devices are read once; an attestation that changed no check and has no build problem then
+   * costs no statement at all.
+   */
+  async onEvaluatedBatch(q: Queryable, list: readonly EvaluatedDevice[]): Promise<void> {
+    if (!list.length) return;
     const at = this.now();
     const cfg = this.config();
-    const buildProblem = this.agentBuildProblem(cfg, d.agent);
-    const keys = [openKey('stale', d.deviceId, ''), openKey('agent_build', d.deviceId, '')];
-    const open = await alertsRepo.openByKeys(q, keys);
-    for (const a of open) {
-      if (a.kind === 'stale' || (a.kind === 'agent_build' && !buildProblem)) await this.resolveRow(q, a, at, 'collector', 'device attested again');
+    const keys = [...new Set(list.flatMap((d) => [openKey('stale', d.deviceId, ''), openKey('agent_build', d.deviceId, '')]))];
+    const open = new Map<string, AlertRow>();
+    for (let i = 0; i < keys.length; i += 500) {
+      for (const a of await alertsRepo.openByKeys(q, keys.slice(i, i + 500))) open.set(a.open_key!, a);
+    }
+    // One look at known-builds.json per batch, one verdict per distinct build.
+    const problems = new Map<string, string | null>();
+    const problemOf = (agent: EvaluatedDevice['agent']) => {
+      const k = `${agent.version}\n${agent.binarySha256 ?? ''}`;
+      if (!problems.has(k)) problems.set(k, this.agentBuildProblem(cfg, agent));
+      return problems.get(k)!;
+    };
+    for (const d of list) await this.evaluated(q, d, at, problemOf(d.agent), open);
+  }
+
+  /** One attestation; `open` holds the device's open stale / agent-build alerts and is kept current. */
+  private async evaluated(q: Queryable, d: EvaluatedDevice, at: Date, buildProblem: string | null, open: Map<string, AlertRow>): Promise<void> {
+    const staleKey = openKey('stale', d.deviceId, '');
+    const buildKey = openKey('agent_build', d.deviceId, '');
+    const stale = open.get(staleKey);
+    if (stale) {
+      open.delete(staleKey);
+      await this.resolveRow(q, stale, at, 'collector', 'device attested again');
+    }
+    const build = open.get(buildKey);
+    if (build && !buildProblem) {
+      open.delete(buildKey);
+      await this.resolveRow(q, build, at, 'collector', 'device attested again');
     }
     // Opens on any change to fail; resolves on a change to pass (or disabled), also after fail → unknown → pass.
     const changes = d.transitions.filter((t) => t.status === 'fail' || (t.prev_status !== null && (t.status === 'pass' || t.status === 'not_applicable')));
     if (!changes.length && !buildProblem) return;
-    const device = await q.get<{ site: string | null }>('SELECT site FROM devices WHERE id = ?', [d.deviceId]);
-    const base = { subject: d.deviceId, deviceId: d.deviceId, hostname: d.hostname, role: d.role, site: device?.site ?? null };
-    if (buildProblem && !open.some((a) => a.kind === 'agent_build')) {
+    const site = d.site !== undefined ? d.site : ((await q.get<{ site: string | null }>('SELECT site FROM devices WHERE id = ?', [d.deviceId]))?.site ?? null);
+    const base = { subject: d.deviceId, deviceId: d.deviceId, hostname: d.hostname, role: d.role, site };
+    if (buildProblem && !open.has(buildKey)) {
       await this.open(q, { ...base, kind: 'agent_build', title: `agent build not allowed on ${d.hostname}: ${buildProblem}`, detail: { version: d.agent.version, binarySha256: d.agent.binarySha256 ?? null } }, at);
+      const opened = await alertsRepo.openByKey(q, buildKey);
+      if (opened) open.set(buildKey, opened);
     }
     for (const t of changes) {
       const title = checkDefinition(t.check_id)?.title ?? t.check_id;

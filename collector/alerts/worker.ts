@@ -104,11 +104,12 @@ export class DeliveryWorker {
     const iso = now.toISOString();
     const lease = new Date(now.getTime() + this.opts.leaseMs).toISOString();
     const claimed = await this.db.tx(async (q) => {
-      // Transactions are serialised, so the rows read here are the rows the update claims.
-      const rows = await outboxRepo.due(q, iso, free);
-      if (!rows.length) return [];
-      const claimed = await outboxRepo.claim(q, rows.map((r) => r.id), iso, lease);
-      if (claimed.changes !== rows.length) throw new Error(`outbox claim raced: ${claimed.changes} of ${rows.length} rows`);
+      // The update re-checks each row's condition: a row another collector claimed since it was read
+      // is not returned, so it is not sent from here.
+      const due = await outboxRepo.due(q, iso, free);
+      if (!due.length) return [];
+      const won = new Set((await outboxRepo.claim(q, due.map((r) => r.id), iso, lease)).map((r) => Number(r.id)));
+      const rows = due.filter((r) => won.has(r.id));
       for (const r of rows) if (r.group_id) await groupsRepo.seal(q, r.group_id, iso);
       return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));
     });

@@ -44,8 +44,9 @@ function filterSql(f: DeviceFilter): { where: string[]; params: SqlValue[] } {
   else where.push('d.revoked_at IS NULL');
   if (f.q) {
     // Hostname, id or serial contains the text (LIKE with the wildcards of the input escaped).
-    where.push("(d.hostname LIKE ? ESCAPE '\\' OR d.id LIKE ? ESCAPE '\\' OR d.serial LIKE ? ESCAPE '\\')");
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    // Case-insensitive on both engines (SQLite's LIKE already is for ASCII; PostgreSQL's is not).
+    where.push("(lower(d.hostname) LIKE ? ESCAPE '\\' OR lower(d.id) LIKE ? ESCAPE '\\' OR lower(d.serial) LIKE ? ESCAPE '\\')");
+    const like = `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     params.push(like, like, like);
   }
   if (f.role) (where.push('d.role = ?'), params.push(f.role));
@@ -150,7 +151,7 @@ export const dashboardRepo = {
       : '';
     return q.all<{ sig: string; n: number }>(
       `SELECT sig, COUNT(*) AS n FROM (
-         SELECT device_id, GROUP_CONCAT(check_id || ':' || status) AS sig FROM (
+         SELECT device_id, string_agg(check_id || ':' || status, ',') AS sig FROM (
            SELECT device_id, check_id, status FROM check_state WHERE status < 'pass' OR status > 'pass' ${passing}) r
           ${apart.length ? `WHERE device_id NOT IN (${apart.map(() => '?').join(', ')})` : ''}
           GROUP BY device_id) g

@@ -1,5 +1,6 @@
-// The storage seam. Repositories take a Queryable; the SQLite driver implements it today and the
-// PostgreSQL one will implement the same shape. SQL uses `?` placeholders.
+// The storage seam. Repositories take a Queryable; the SQLite driver (embedded default) and the
+// PostgreSQL driver (scale-out) implement the same shape. SQL uses `?` placeholders and the portable
+// subset both engines share: TEXT times in ISO-8601 UTC, INTEGER booleans, no engine-only functions.
 
 export type SqlValue = string | number | bigint | Buffer | null;
 
@@ -13,9 +14,15 @@ export interface Queryable {
   run(sql: string, params?: readonly SqlValue[]): Promise<RunResult>;
 }
 
+export type DbKind = 'sqlite' | 'pg';
+
 export interface Db extends Queryable {
-  /** Runs fn in one transaction; transactions never interleave. Rolled back if fn throws. */
+  /**
+   * Runs fn in one transaction, rolled back if fn throws. On SQLite transactions never interleave; on
+   * PostgreSQL they run concurrently (READ COMMITTED), so code that reads then writes a row another
+   * collector may write locks it first (see lockRow).
+   */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
-  readonly kind: 'sqlite';
+  readonly kind: DbKind;
 }

@@ -56,6 +56,7 @@ import { OSCAL_VERSION, OscalIds, envelopeResource, evidenceResource, finding, i
 import { JsonItems, PartFile } from './parts.js';
 import { readmeText } from './readme.js';
 import { exportRepo, type EnvelopeBytes } from './repo.js';
+import { withEvidenceHold } from '../retention/service.js';
 import { loadExportKey } from './signing-key.js';
 import { TarGzWriter, type EntryRecord } from './tar.js';
 
@@ -120,7 +121,10 @@ export class ExportService {
     const key = await loadExportKey(this.dataRoot);
     const tmp = await mkdtemp(join(req.tmpDir ?? tmpdir(), 'vigil-export-'));
     try {
-      const summary = await new ExportRun(this.db, this.history, this.evidence, key, tmp, from, to, this.now().toISOString(), req, req.envelopes ?? 'cited').run();
+      // Retention waits for the export: nothing collected since the period start is pruned while it runs.
+      const summary = await withEvidenceHold(this.db, this.now, `export ${req.archiveName}`, from, () =>
+        new ExportRun(this.db, this.history, this.evidence, key, tmp, from, to, this.now().toISOString(), req, req.envelopes ?? 'cited').run(),
+      );
       await this.db.tx((q) =>
         audit(q, this.now(), req.actor, 'export.create', summary.exportId, { from, to, devices: summary.devices, envelopes: summary.envelopes, files: summary.files }),
       );

@@ -5,38 +5,60 @@ import type { CheckState, Transition } from './state.js';
 const STATE_COLUMNS = `device_id, check_id, status, reason, since_seq, since_at, last_seq, last_at, first_failed_seq, first_failed_at,
   last_passed_seq, last_passed_at`;
 
+/** Rows per multi-row statement, so that one stays far below either engine's limit on bound values. */
+const ROWS_PER_STATEMENT = 250;
+
+function chunked<T>(rows: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) out.push(rows.slice(i, i + ROWS_PER_STATEMENT));
+  return out;
+}
+
 export const checkStateRepo = {
   forDevice(q: Queryable, deviceId: string) {
     return q.all<CheckState>(`SELECT ${STATE_COLUMNS} FROM check_state WHERE device_id = ?`, [deviceId]);
   },
-  /** One statement per attestation; ON CONFLICT … DO UPDATE is the same in SQLite and PostgreSQL. */
+  /** The states of several devices (one ingest batch) in one read. */
+  async forDevices(q: Queryable, deviceIds: readonly string[]): Promise<CheckState[]> {
+    const out: CheckState[] = [];
+    for (const ids of chunked(deviceIds)) {
+      out.push(...(await q.all<CheckState>(`SELECT ${STATE_COLUMNS} FROM check_state WHERE device_id IN (${ids.map(() => '?').join(', ')})`, ids)));
+    }
+    return out;
+  },
+  /**
+   * Multi-row upserts; ON CONFLICT … DO UPDATE is the same in SQLite and PostgreSQL. A (device, check)
+   * may appear once per statement (PostgreSQL refuses to update a row twice in one).
+   */
   async upsertAll(q: Queryable, rows: readonly CheckState[]) {
-    if (!rows.length) return;
-    const values = rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-    const params = rows.flatMap((r) => [
-      r.device_id, r.check_id, r.status, r.reason, r.since_seq, r.since_at, r.last_seq, r.last_at,
-      r.first_failed_seq, r.first_failed_at, r.last_passed_seq, r.last_passed_at,
-    ]);
-    await q.run(
-      `INSERT INTO check_state (${STATE_COLUMNS}) VALUES ${values}
-       ON CONFLICT (device_id, check_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
-         since_seq = excluded.since_seq, since_at = excluded.since_at, last_seq = excluded.last_seq, last_at = excluded.last_at,
-         first_failed_seq = excluded.first_failed_seq, first_failed_at = excluded.first_failed_at,
-         last_passed_seq = excluded.last_passed_seq, last_passed_at = excluded.last_passed_at`,
-      params,
-    );
+    for (const part of chunked(rows)) {
+      const values = part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+      const params = part.flatMap((r) => [
+        r.device_id, r.check_id, r.status, r.reason, r.since_seq, r.since_at, r.last_seq, r.last_at,
+        r.first_failed_seq, r.first_failed_at, r.last_passed_seq, r.last_passed_at,
+      ]);
+      await q.run(
+        `INSERT INTO check_state (${STATE_COLUMNS}) VALUES ${values}
+         ON CONFLICT (device_id, check_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+           since_seq = excluded.since_seq, since_at = excluded.since_at, last_seq = excluded.last_seq, last_at = excluded.last_at,
+           first_failed_seq = excluded.first_failed_seq, first_failed_at = excluded.first_failed_at,
+           last_passed_seq = excluded.last_passed_seq, last_passed_at = excluded.last_passed_at`,
+        params,
+      );
+    }
   },
 };
 
 export const transitionsRepo = {
   async insertAll(q: Queryable, rows: readonly Transition[]) {
-    if (!rows.length) return;
-    const values = rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-    const params = rows.flatMap((t) => [t.device_id, t.check_id, t.seq, t.status, t.collected_at, t.prev_status, t.prev_seq, t.prev_collected_at]);
-    await q.run(
-      `INSERT INTO check_transitions (device_id, check_id, seq, status, collected_at, prev_status, prev_seq, prev_collected_at) VALUES ${values}`,
-      params,
-    );
+    for (const part of chunked(rows)) {
+      const values = part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+      const params = part.flatMap((t) => [t.device_id, t.check_id, t.seq, t.status, t.collected_at, t.prev_status, t.prev_seq, t.prev_collected_at]);
+      await q.run(
+        `INSERT INTO check_transitions (device_id, check_id, seq, status, collected_at, prev_status, prev_seq, prev_collected_at) VALUES ${values}`,
+        params,
+      );
+    }
   },
   /**
    * Transitions of the given device checks up to a seq each, ordered by device, check, seq. Only checks

@@ -5,8 +5,10 @@
 //
 // Group commit: CPU work (parse, verify, evaluate) runs as attestations arrive; the database part is
 // queued and flushed in batches, one transaction per batch. Each attestation's continuity checks run
-// before its first write, so a refused one leaves nothing behind, and every ack follows the commit that
-// made it durable.
+// before any write of the batch, so a refused one leaves nothing behind, and every ack follows the commit
+// that made it durable. The attestations of one stream (a session) are taken in order; once one is
+// refused, the rest of that stream is dropped (E_UNEXPECTED_MESSAGE, not a tamper event: the session is
+// over and the agent resends from the collector's head).
 import { createHash } from 'node:crypto';
 import { parseEnvelope, verifyEnvelope } from '../../protocol/dsse.js';
 import { TAMPER_CODES, VigilError } from '../../protocol/errors.js';
@@ -15,7 +17,7 @@ import { PAYLOAD_TYPE, parseStatement, type Statement } from '../../protocol/sta
 import { evaluateResult } from '../../protocol/checks/index.js';
 import { checkPolicy, type Policy } from '../../protocol/policy.js';
 import type { Db, Queryable } from '../db/types.js';
-import { envelopesRepo, resultsRepo, streamDevicesRepo, tamperRepo, type StoredResult, type StreamDevice } from './repo.js';
+import { envelopesRepo, resultsRepo, streamDevicesRepo, tamperRepo, type IngestDevice, type StoredResult, type StreamDevice } from './repo.js';
 import { checkStateRepo, transitionsRepo } from '../history/repo.js';
 import { advance, type CheckState, type Transition } from '../history/state.js';
 import type { AlertsService } from '../alerts/service.js';
@@ -31,6 +33,7 @@ export interface IngestOutcome {
 }
 
 interface Verified {
+  stream: object;
   deviceId: string;
   seq: number;
   bytes: Buffer;
@@ -42,12 +45,33 @@ interface Verified {
   reject(err: unknown): void;
 }
 
+/** Device state during one batch: the stored row, then the head as the batch's accepted attestations move it. */
+interface Head {
+  row: IngestDevice;
+  lastSeq: number;
+  lastHash: string | null;
+  /** Hashes of the sequences this batch accepted (a resend within the batch is a duplicate). */
+  stored: Map<number, string>;
+  accepted: Admitted[];
+  /** Batch positions acked as duplicates of what this batch accepted: they stand or fall with it. */
+  duplicates: number[];
+}
+
+interface Admitted {
+  item: Verified;
+  /** Position in the batch. */
+  index: number;
+  collectedAt: string;
+}
+
 export const MAX_BATCH = 256;
 
 export class IngestService {
   readonly keys = new PublicKeyCache();
   private queue: Verified[] = [];
   private flushing = false;
+  /** Streams (sessions) with a refused attestation: what they sent after it is dropped, not checked. */
+  private readonly refused = new WeakSet<object>();
 
   constructor(
     private readonly db: Db,
@@ -71,16 +95,19 @@ export class IngestService {
    * from the session; revocation and the chain are re-read in the transaction). Throws VigilError with a
    * code; tamper codes are recorded.
    */
-  async ingest(device: StreamDevice, seq: number, envelopeText: string, remote: string): Promise<IngestOutcome> {
+  async ingest(device: StreamDevice, seq: number, envelopeText: string, remote: string, stream: object = {}): Promise<IngestOutcome> {
+    if (this.refused.has(stream)) throw new VigilError('E_UNEXPECTED_MESSAGE', `sequence ${seq} follows a refused attestation of this session`);
     const bytes = Buffer.from(envelopeText, 'utf8');
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     try {
       const { statement, results, policyVersion } = this.verify(device, seq, envelopeText);
       return await new Promise<IngestOutcome>((resolve, reject) => {
-        this.queue.push({ deviceId: device.id, seq, bytes, sha256, statement, results, policyVersion, resolve, reject });
+        this.queue.push({ stream, deviceId: device.id, seq, bytes, sha256, statement, results, policyVersion, resolve, reject });
         if (!this.flushing) setImmediate(() => void this.flush());
       });
     } catch (err) {
+      if (err instanceof VigilError && err.code === 'E_UNEXPECTED_MESSAGE') throw err;
+      this.refused.add(stream);
       if (err instanceof VigilError && TAMPER_CODES.has(err.code)) {
         await this.recordTamper(device.id, err.code, seq, sha256, remote, err.message);
       }
@@ -130,21 +157,14 @@ export class IngestService {
     try {
       while (this.queue.length) {
         const batch = this.queue.splice(0, MAX_BATCH);
-        const outcomes: (IngestOutcome | VigilError)[] = [];
+        let outcomes: (IngestOutcome | VigilError)[];
         try {
-          await this.db.tx(async (q) => {
-            for (const item of batch) {
-              try {
-                outcomes.push(await this.store(q, item));
-              } catch (err) {
-                // store() refuses before its first write, so a refusal leaves nothing behind.
-                if (!(err instanceof VigilError)) throw err;
-                outcomes.push(err);
-              }
-            }
-          });
+          outcomes = await this.db.tx((q) => this.storeBatch(q, batch));
         } catch (err) {
-          batch.forEach((item) => item.reject(err));
+          batch.forEach((item) => {
+            this.refused.add(item.stream);
+            item.reject(err);
+          });
           continue;
         }
         batch.forEach((item, i) => {
@@ -158,61 +178,145 @@ export class IngestService {
     }
   }
 
-  private async store(q: Queryable, item: Verified): Promise<IngestOutcome> {
+  /**
+   * One transaction for a batch. Continuity is decided per attestation, in arrival order, against the
+   * device rows read (on PostgreSQL: locked) at the start; a refused attestation writes nothing, and the
+   * accepted ones are written together: each device row advanced once, then envelopes, results, history
+   * and alerts in a few multi-row statements.
+   */
+  private async storeBatch(q: Queryable, batch: Verified[]): Promise<(IngestOutcome | VigilError)[]> {
+    const outcomes: (IngestOutcome | VigilError)[] = new Array(batch.length);
+    const ids = [...new Set(batch.map((i) => i.deviceId))].sort();
+    const heads = new Map<string, Head>();
+    for (const row of await streamDevicesRepo.forIngest(q, ids, this.db.kind === 'pg')) {
+      heads.set(row.id, { row, lastSeq: row.last_seq, lastHash: row.last_hash, stored: new Map(), accepted: [], duplicates: [] });
+    }
+    const receivedAt = this.now().toISOString();
+    batch.forEach((item, i) => {
+      if (this.refused.has(item.stream)) outcomes[i] = new VigilError('E_UNEXPECTED_MESSAGE', `sequence ${item.seq} follows a refused attestation of this session`);
+    });
+    for (let i = 0; i < batch.length; i++) {
+      if (outcomes[i]) continue;
+      const item = batch[i]!;
+      try {
+        const duplicate = await this.admit(q, heads.get(item.deviceId), item, i);
+        if (duplicate) outcomes[i] = duplicate;
+      } catch (err) {
+        if (!(err instanceof VigilError)) throw err;
+        this.refused.add(item.stream);
+        outcomes[i] = err;
+        // What this stream sent after the refused one is not checked against a chain it no longer continues.
+        for (let j = i + 1; j < batch.length; j++) {
+          if (batch[j]!.stream === item.stream && !outcomes[j]) outcomes[j] = new VigilError('E_UNEXPECTED_MESSAGE', `sequence ${batch[j]!.seq} follows a refused attestation of this session`);
+        }
+      }
+    }
+    const accepted: Admitted[] = [];
+    for (const head of heads.values()) {
+      if (!head.accepted.length) continue;
+      const last = head.accepted[head.accepted.length - 1]!;
+      const d = last.item.statement.predicate.device;
+      const advanced = await streamDevicesRepo.advance(q, head.row.id, head.lastSeq, head.lastHash!, receivedAt, {
+        hostname: d.hostname,
+        osPlatform: d.os.platform,
+        osName: d.os.name,
+        osVersion: d.os.version,
+        arch: d.arch,
+        serial: d.serial ?? null,
+        model: d.model ?? null,
+        agentVersion: last.item.statement.predicate.agent.version,
+      }, head.row.last_seq);
+      if (advanced.changes !== 1) {
+        // Another writer moved this device since it was read. Not possible while transactions on a device
+        // are serialised (SQLite, or the row lock on PostgreSQL); if it happens, these attestations are
+        // refused before any write of theirs and the agent sends them again.
+        for (const index of [...head.accepted.map((a) => a.index), ...head.duplicates]) {
+          this.refused.add(batch[index]!.stream);
+          outcomes[index] = new VigilError('E_SEQ_RACE', `device ${head.row.id} sequence ${batch[index]!.seq} raced with another writer`);
+        }
+        continue;
+      }
+      accepted.push(...head.accepted);
+    }
+    if (!accepted.length) return outcomes;
+    accepted.sort((a, b) => a.index - b.index);
+    await envelopesRepo.insertAll(
+      q,
+      accepted.map(({ item, collectedAt }) => ({ deviceId: item.deviceId, seq: item.seq, sha256: item.sha256, bytes: item.bytes, collectedAt, receivedAt, policyVersion: item.policyVersion })),
+    );
+    await resultsRepo.insertAll(q, accepted.map(({ item, collectedAt }) => ({ deviceId: item.deviceId, seq: item.seq, collectedAt, results: item.results })));
+    const transitions = await this.recordHistory(q, accepted);
+    await this.alerts?.onEvaluatedBatch(
+      q,
+      accepted.map(({ item }, k) => {
+        const p = item.statement.predicate;
+        const row = heads.get(item.deviceId)!.row;
+        return { deviceId: item.deviceId, hostname: p.device.hostname, role: row.role, site: row.site, agent: p.agent, results: item.results, transitions: transitions[k]! };
+      }),
+    );
+    for (const a of accepted) outcomes[a.index] = { seq: a.item.seq, duplicate: false };
+    return outcomes;
+  }
+
+  /**
+   * Continuity of one attestation against its device's head (as stored, plus what this batch accepted
+   * before it). Returns the outcome of a duplicate, or null after accepting it into the head.
+   */
+  private async admit(q: Queryable, head: Head | undefined, item: Verified, index: number): Promise<IngestOutcome | null> {
     const { deviceId, seq, sha256 } = item;
     const p = item.statement.predicate;
-    const current = await streamDevicesRepo.byId(q, deviceId);
-    if (!current) throw new VigilError('E_UNKNOWN_DEVICE');
-    if (current.revoked_at) throw new VigilError('E_DEVICE_REVOKED');
-    if (seq <= current.last_seq) {
-      const stored = await envelopesRepo.hashAt(q, deviceId, seq);
-      if (stored?.sha256 === sha256) return { seq, duplicate: true };
+    if (!head) throw new VigilError('E_UNKNOWN_DEVICE');
+    if (head.row.revoked_at) throw new VigilError('E_DEVICE_REVOKED');
+    if (seq <= head.lastSeq) {
+      const inBatch = head.stored.get(seq);
+      const stored = inBatch ?? (await envelopesRepo.hashAt(q, deviceId, seq))?.sha256;
+      if (stored === sha256) {
+        if (inBatch) head.duplicates.push(index);
+        return { seq, duplicate: true };
+      }
       throw new VigilError('E_SEQ_CONFLICT', `sequence ${seq} is already stored with different bytes`);
     }
-    if (seq > current.last_seq + 1) throw new VigilError('E_SEQ_GAP', `expected sequence ${current.last_seq + 1}, got ${seq}`);
-    const expectedPrevious = current.last_seq === 0 ? current.key_digest : current.last_hash;
+    if (seq > head.lastSeq + 1) throw new VigilError('E_SEQ_GAP', `expected sequence ${head.lastSeq + 1}, got ${seq}`);
+    const expectedPrevious = head.lastSeq === 0 ? head.row.key_digest : head.lastHash;
     if (p.previous !== expectedPrevious) throw new VigilError('E_CHAIN_BREAK', `previous hash of sequence ${seq} does not match the stored chain`);
-
-    const receivedAt = this.now().toISOString();
     // Stored times are UTC ISO-8601 with milliseconds so they compare lexically (as-of queries); the
     // device's own spelling stays in the signed envelope.
     const collectedAt = new Date(p.collectedAt).toISOString();
-    await envelopesRepo.insert(q, { deviceId, seq, sha256, bytes: item.bytes, collectedAt, receivedAt, policyVersion: item.policyVersion });
-    await resultsRepo.insertAll(q, deviceId, seq, collectedAt, item.results);
-    const transitions = await this.recordHistory(q, deviceId, seq, collectedAt, item.results);
-    const d = p.device;
     // A gap marker (the agent's spool was full) stands for the dropped sequences up to gap.toSeq: the chain
     // continues from the last dropped envelope's hash, and the marker stays stored as the record of the loss.
-    const head = p.gap ? { seq: p.gap.toSeq, hash: p.gap.lastHash } : { seq, hash: sha256 };
-    const advanced = await streamDevicesRepo.advance(q, deviceId, head.seq, head.hash, receivedAt, {
-      hostname: d.hostname,
-      osPlatform: d.os.platform,
-      osName: d.os.name,
-      osVersion: d.os.version,
-      arch: d.arch,
-      serial: d.serial ?? null,
-      model: d.model ?? null,
-      agentVersion: p.agent.version,
-    }, seq - 1);
-    // Cannot happen while transactions are serialised; kept as a guard (it fails the whole batch).
-    if (advanced.changes !== 1) throw new Error(`device ${deviceId} sequence ${seq} raced with another writer`);
-    await this.alerts?.onEvaluated(q, { deviceId, hostname: d.hostname, role: current.role, agent: p.agent, results: item.results, transitions });
-    return { seq, duplicate: false };
+    head.stored.set(seq, sha256);
+    head.lastSeq = p.gap ? p.gap.toSeq : seq;
+    head.lastHash = p.gap ? p.gap.lastHash : sha256;
+    head.accepted.push({ item, index, collectedAt });
+    return null;
   }
 
-  /** First-failed / last-passed per check move in the same transaction as the evaluation they follow. */
-  private async recordHistory(q: Queryable, deviceId: string, seq: number, collectedAt: string, results: StoredResult[]): Promise<Transition[]> {
-    const previous = new Map((await checkStateRepo.forDevice(q, deviceId)).map((s) => [s.check_id, s]));
-    const states: CheckState[] = [];
-    const transitions: Transition[] = [];
-    for (const r of results) {
-      const next = advance(deviceId, previous.get(r.checkId), { checkId: r.checkId, seq, collectedAt, status: r.status, reason: r.reason });
-      states.push(next.state);
-      if (next.transition) transitions.push(next.transition);
-    }
-    await checkStateRepo.upsertAll(q, states);
-    await transitionsRepo.insertAll(q, transitions);
-    return transitions;
+  /**
+   * First-failed / last-passed per check move in the same transaction as the evaluations they follow: one
+   * read of the batch's devices' states, the attestations applied in order, one upsert of the final states.
+   * Returns each attestation's transitions.
+   */
+  private async recordHistory(q: Queryable, accepted: readonly Admitted[]): Promise<Transition[][]> {
+    const deviceIds = [...new Set(accepted.map((a) => a.item.deviceId))];
+    const states = new Map<string, CheckState>();
+    for (const s of await checkStateRepo.forDevices(q, deviceIds)) states.set(`${s.device_id}\n${s.check_id}`, s);
+    const changed = new Map<string, CheckState>();
+    const all: Transition[] = [];
+    const out = accepted.map(({ item, collectedAt }) => {
+      const transitions: Transition[] = [];
+      for (const r of item.results) {
+        const key = `${item.deviceId}\n${r.checkId}`;
+        const next = advance(item.deviceId, states.get(key), { checkId: r.checkId, seq: item.seq, collectedAt, status: r.status, reason: r.reason });
+        states.set(key, next.state);
+        changed.set(key, next.state);
+        if (next.transition) transitions.push(next.transition);
+      }
+      all.push(...transitions);
+      return transitions;
+    });
+    await checkStateRepo.upsertAll(q, [...changed.values()]);
+    await transitionsRepo.insertAll(q, all);
+    return out;
   }
 
   /** The collector's evaluation is authoritative: facts are re-evaluated under the collector's policy. */

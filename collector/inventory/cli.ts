@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import { renderTable } from '../../protocol/table.js';
 import { dataDir } from '../config.js';
-import { openSqlite } from '../db/sqlite.js';
+import { openDatabase } from '../db/open.js';
 import type { Db } from '../db/types.js';
 import { Mds2Service } from '../mds2/service.js';
 import { COMPENSATION_KINDS, CompensationsService, formatCompensated, type CompensatedResult } from '../policy/compensations.js';
@@ -13,7 +13,7 @@ import { parseExpiry } from '../waivers/service.js';
 import { InventoryService } from './service.js';
 
 async function withDb<T>(dir: string, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openSqlite(dataDir(dir).dbFile);
+  const db = await openDatabase(dataDir(dir));
   try {
     return await fn(db);
   } finally {

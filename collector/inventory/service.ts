@@ -103,7 +103,10 @@ export class InventoryService {
   }
 
   private async apply(q: Queryable, r: ResultRow): Promise<void> {
-    // Re-checked inside the transaction: another collector may have processed it meanwhile.
+    // The gateway's device row is the lock point: a collector sharing the database that processes the same
+    // gateway waits here (PostgreSQL row lock; SQLite transactions are exclusive anyway), then sees the
+    // snapshot already written and stops.
+    await q.run('UPDATE devices SET last_seen_at = last_seen_at WHERE id = ?', [r.device_id]);
     const done = await q.get<{ seq: number }>('SELECT seq FROM inventory_snapshots WHERE gateway_id = ? AND seq >= ? LIMIT 1', [r.device_id, r.seq]);
     if (done) return;
     let facts: unknown = null;

@@ -56,6 +56,8 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /api/v1/mds2/models': { summary: 'Medical-device models with an imported MDS2 form', tag: 'gateways', access: 'read' },
   'PUT /api/v1/mds2/models/:model': { summary: "Import a model's MDS2 answers (CSV or XLSX body)", tag: 'gateways', access: 'write', consumes: 'text/csv' },
   'GET /api/v1/mds2/mismatches': { summary: 'Declared (MDS2) versus observed findings per device', tag: 'gateways', access: 'read' },
+  'GET /api/v1/retention': { summary: 'Retention settings in force: cutoff, evidence holds and the last prune runs', tag: 'settings', access: 'read' },
+  'POST /api/v1/retention/run': { summary: 'Prune history older than the retention cutoff now (pinned evidence stays)', tag: 'settings', access: 'admin' },
   'PUT /api/v1/devices/:id/model': { summary: "Set a device's medical-device model", tag: 'gateways', access: 'write' },
   'GET /api/v1/policy': { summary: 'Policy version in force and versions loaded', tag: 'settings', access: 'read' },
   'GET /api/v1/waivers': { summary: 'Waivers in force (all=true: every waiver)', tag: 'waivers', access: 'read' },

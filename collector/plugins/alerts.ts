@@ -3,6 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { runOnce } from '../jobs/leases.js';
 import { VigilError } from '../../protocol/errors.js';
 import { makeParser } from '../../protocol/validate.js';
 import { actorOf } from '../auth/service.js';
@@ -59,8 +60,10 @@ async function alertsPlugin(app: FastifyInstance, opts: AlertsPluginOptions): Pr
   let scanning: Promise<unknown> = Promise.resolve();
   const scheduleStale = () => {
     staleTimer = setTimeout(() => {
-      scanning = service
-        .scanStale()
+      // One collector scans per period (the "stale-scan" lease), so collectors sharing a database never
+      // race to open the same stale alert.
+      const periodMs = service.config().stale.scanSeconds * 1000;
+      scanning = runOnce(app.db, 'stale-scan', { now: opts.now, periodMs: Math.max(1000, periodMs - 500) }, () => service.scanStale())
         .catch((err: Error) => app.log.error({ err }, 'stale scan failed'))
         .finally(scheduleStale);
     }, service.config().stale.scanSeconds * 1000);

@@ -21,6 +21,7 @@ import { cookieOf } from './auth.js';
 import { collectorUrlOf, deviceQueryOf, parseDeviceList } from './fleet.js';
 import { LOGIN_RATE, clearSessionCookie, setSessionCookie } from './users.js';
 import rateLimit from '@fastify/rate-limit';
+import { databaseRateLimitStore } from '../jobs/rate-limit-store.js';
 
 export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 const LOGIN_CSRF_COOKIE = 'vigil_login_csrf';
@@ -109,7 +110,7 @@ async function dashboardPlugin(app: FastifyInstance, opts: DashboardOptions): Pr
     reply.header('set-cookie', `${LOGIN_CSRF_COOKIE}=${csrf}; Path=/login; HttpOnly; Secure; SameSite=Strict; Max-Age=3600`);
     return send(reply, bare('Log in', loginPage(csrf, parseNext((req.query as Record<string, unknown>).next), false)));
   });
-  await app.register(rateLimit, { max: LOGIN_RATE, timeWindow: 60_000, allowList: (req) => !(req.method === 'POST' && req.url === '/login') });
+  await app.register(rateLimit, { max: LOGIN_RATE, timeWindow: 60_000, store: databaseRateLimitStore(app.db, 'login'), allowList: (req) => !(req.method === 'POST' && req.url === '/login') });
   app.post('/login', async (req, reply) => {
     const f = parseLogin(req.body);
     const cookie = cookieOf(req, LOGIN_CSRF_COOKIE);

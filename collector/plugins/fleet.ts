@@ -26,7 +26,7 @@ export const MAX_ARCHIVE_BYTES = 2 * 1024 * 1024 * 1024;
 const Id = Type.String({ pattern: '^dev_[0-9a-f]{32}$' });
 export const DeviceListQuery = Type.Object(
   {
-    q: Type.Optional(Type.String({ maxLength: 100 })),
+    q: Type.Optional(Type.String({ maxLength: 100, pattern: '^[^\\u0000-\\u001f]*$' })),
     status: Type.Optional(Type.Union(['pass', 'fail', 'unknown', 'stale', 'revoked', 'none', ''].map((s) => Type.Literal(s)))),
     role: Type.Optional(Type.String({ maxLength: 64 })),
     site: Type.Optional(Type.String({ maxLength: 100 })),

@@ -20,10 +20,13 @@ import {
   type HelloMsg,
   type RecheckMsg,
 } from '../../protocol/messages.js';
-import type { IngestService } from '../ingest/service.js';
+import type { IngestOutcome, IngestService } from '../ingest/service.js';
 import type { StreamDevice } from '../ingest/repo.js';
+import { storageError } from '../db/errors.js';
 
 export const STREAM_PATH = '/api/v1/stream';
+/** Sessions one address may end without a successful hello per minute before its upgrades are refused. */
+export const MAX_FAILED_HELLOS_PER_MINUTE = 60;
 
 export interface StreamOptions {
   ingest: IngestService;
@@ -33,6 +36,10 @@ export interface StreamOptions {
   intervalSeconds: number;
   window: number;
   maxConnections: number;
+  /** Connections from one address still before their hello; more are refused with E_CONNECTION_LIMIT. */
+  maxPendingPerAddress: number;
+  /** Ping period; a connection that has not answered the previous ping by the next one is dropped. */
+  pingIntervalMs: number;
 }
 
 interface Session {
@@ -44,6 +51,10 @@ interface Session {
   paused: boolean;
   chain: Promise<void>;
   closed: boolean;
+  /** Answered the last ping (or sent something since). */
+  alive: boolean;
+  /** Counted in `pending` (connected, no hello completed yet). */
+  pending: boolean;
 }
 
 export interface StreamControl {
@@ -72,6 +83,19 @@ async function streamPlugin(app: FastifyInstance, opts: StreamOptions): Promise<
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES * 4, perMessageDeflate: false });
   const byDevice = new Map<string, Session>();
   let connections = 0;
+  const sessions = new Set<Session>();
+  // Connections per remote address that have not completed the hello: one host cannot hold them all.
+  const pending = new Map<string, number>();
+  // Each failed hello can cost a signature check and a tamper record: an address that keeps failing
+  // (guessed device ids, forged proofs, silence) is refused for the rest of the minute.
+  const failures = new Map<string, { n: number; until: number }>();
+  const settle = (s: Session) => {
+    if (!s.pending) return;
+    s.pending = false;
+    const n = (pending.get(s.remote) ?? 1) - 1;
+    if (n > 0) pending.set(s.remote, n);
+    else pending.delete(s.remote);
+  };
 
   app.decorate('stream', {
     connected: () => connections,
@@ -102,6 +126,7 @@ async function streamPlugin(app: FastifyInstance, opts: StreamOptions): Promise<
     }
     await opts.ingest.sessionStarted(device.id, offset);
     s.device = device;
+    settle(s);
     const previous = byDevice.get(device.id);
     if (previous && previous !== s) reject(previous, 'E_UNEXPECTED_MESSAGE', 'superseded by a newer session from the same device', undefined, 1000);
     byDevice.set(device.id, s);
@@ -117,14 +142,20 @@ async function streamPlugin(app: FastifyInstance, opts: StreamOptions): Promise<
     });
   }
 
-  async function onAttestation(s: Session, seq: number, envelope: string): Promise<void> {
+  async function onAttestation(s: Session, seq: number, outcome: Promise<IngestOutcome>): Promise<void> {
     try {
-      const out = await opts.ingest.ingest(s.device!, seq, envelope, s.remote);
+      const out = await outcome;
       send(s, { v: PROTOCOL_VERSION, type: 'ack', seq: out.seq, duplicate: out.duplicate });
     } catch (err) {
       if (err instanceof VigilError) {
         // Tamper and malformed evidence end the session: a device that sends them is not trusted further.
         return reject(s, err.code, err.message, seq);
+      }
+      // Disk full or database unreachable: not stored, not acked; the agent keeps it spooled and retries.
+      const storage = storageError(err);
+      if (storage) {
+        app.log.warn({ err, device: s.device?.id, seq, code: storage.code }, 'attestation not stored: database unavailable');
+        return reject(s, storage.code, storage.message, seq, 1013);
       }
       app.log.error({ err, device: s.device?.id, seq }, 'attestation ingest failed');
       return reject(s, 'E_INTERNAL', 'internal error', seq, 1011);
@@ -133,6 +164,7 @@ async function streamPlugin(app: FastifyInstance, opts: StreamOptions): Promise<
 
   function onMessage(s: Session, data: RawData, isBinary: boolean): void {
     if (s.closed) return;
+    s.alive = true;
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
     if (size > MAX_FRAME_BYTES) return reject(s, 'E_FRAME_TOO_LARGE', `frame of ${size} bytes exceeds ${MAX_FRAME_BYTES}`, undefined, 1009);
     if (isBinary) return reject(s, 'E_MALFORMED_MESSAGE', 'binary frames are not accepted');
@@ -152,6 +184,11 @@ async function streamPlugin(app: FastifyInstance, opts: StreamOptions): Promise<
       s.chain = s.chain
         .then(() => onHello(s, msg))
         .catch((err) => {
+          const storage = storageError(err);
+          if (storage) {
+            app.log.warn({ err, code: storage.code }, 'hello refused: database unavailable');
+            return reject(s, storage.code, storage.message, undefined, 1013);
+          }
           app.log.error({ err }, 'hello failed');
           reject(s, 'E_INTERNAL', 'internal error', undefined, 1011);
         })
@@ -167,8 +204,14 @@ async function streamPlugin(app: FastifyInstance, opts: StreamOptions): Promise<
       s.paused = true;
       s.ws.pause();
     }
+    // Verification and storage start now, so a connection's next attestation is verified while the previous
+    // one waits for its commit; acks still go out in order. The session is the ingest stream: once one of
+    // its attestations is refused, the ones behind it are dropped rather than checked against a chain
+    // they no longer continue.
+    const outcome = opts.ingest.ingest(s.device, msg.seq, msg.envelope, s.remote, s);
+    outcome.catch(() => undefined);
     s.chain = s.chain
-      .then(() => onAttestation(s, msg.seq, msg.envelope))
+      .then(() => onAttestation(s, msg.seq, outcome))
       .finally(() => {
         s.inFlight--;
         if (s.paused && s.inFlight < opts.window && !s.closed) {
@@ -189,19 +232,39 @@ async function streamPlugin(app: FastifyInstance, opts: StreamOptions): Promise<
       paused: false,
       chain: Promise.resolve(),
       closed: false,
+      alive: true,
+      pending: true,
     };
+    sessions.add(s);
+    pending.set(s.remote, (pending.get(s.remote) ?? 0) + 1);
     const helloTimer = setTimeout(() => {
       if (!s.device && !s.closed) reject(s, 'E_HELLO_TIMEOUT', `no hello within ${opts.helloTimeoutMs} ms`);
     }, opts.helloTimeoutMs);
     ws.on('message', (data, isBinary) => onMessage(s, data, isBinary));
     ws.on('error', (err) => app.log.debug({ err, remote: s.remote }, 'stream socket error'));
+    ws.on('pong', () => {
+      s.alive = true;
+    });
     ws.on('close', () => {
+      if (s.pending) {
+        const t = Date.now();
+        const f = failures.get(s.remote);
+        if (!f || f.until <= t) failures.set(s.remote, { n: 1, until: t + 60_000 });
+        else f.n++;
+      }
+      settle(s);
+      sessions.delete(s);
       s.closed = true;
       connections--;
       clearTimeout(helloTimer);
       if (s.device && byDevice.get(s.device.id) === s) byDevice.delete(s.device.id);
     });
     send(s, { v: PROTOCOL_VERSION, type: 'challenge', nonce: s.nonce, serverTime: opts.now().toISOString() });
+  }
+
+  function refuse(socket: Duplex, code: 'E_CONNECTION_LIMIT' | 'E_RATE_LIMITED', message: string): void {
+    const body = JSON.stringify(errorMsg(code, message));
+    socket.end(`HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nRetry-After: 5\r\nConnection: close\r\n\r\n${body}`);
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -214,11 +277,38 @@ async function streamPlugin(app: FastifyInstance, opts: StreamOptions): Promise<
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
       return;
     }
+    const remote = req.socket.remoteAddress ?? 'unknown';
+    if ((pending.get(remote) ?? 0) >= opts.maxPendingPerAddress) {
+      return refuse(socket, 'E_CONNECTION_LIMIT', `more than ${opts.maxPendingPerAddress} connections from this address have not completed the hello`);
+    }
+    const failed = failures.get(remote);
+    if (failed && failed.n >= MAX_FAILED_HELLOS_PER_MINUTE && failed.until > Date.now()) {
+      return refuse(socket, 'E_RATE_LIMITED', `more than ${MAX_FAILED_HELLOS_PER_MINUTE} sessions from this address ended without a valid hello in the last minute`);
+    }
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
   }
 
+  // Dead peers (a cable pulled, a NAT entry expired) would otherwise hold a session until TCP gives up.
+  // A paused connection is not read, so its pong cannot arrive: it is left alone until it resumes.
+  const pinger = setInterval(() => {
+    const t = Date.now();
+    for (const [remote, f] of failures) if (f.until <= t) failures.delete(remote);
+    for (const s of sessions) {
+      if (s.closed || s.paused) continue;
+      if (!s.alive) {
+        s.closed = true;
+        s.ws.terminate();
+        continue;
+      }
+      s.alive = false;
+      s.ws.ping();
+    }
+  }, opts.pingIntervalMs);
+  pinger.unref();
+
   app.server.on('upgrade', onUpgrade);
   app.addHook('onClose', async () => {
+    clearInterval(pinger);
     app.server.off('upgrade', onUpgrade);
     for (const client of wss.clients) client.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));

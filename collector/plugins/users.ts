@@ -6,6 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
+import { databaseRateLimitStore } from '../jobs/rate-limit-store.js';
 import { makeParser } from '../../protocol/validate.js';
 import { actorOf } from '../auth/service.js';
 import type { AuthService } from '../auth/service.js';
@@ -71,7 +72,7 @@ export interface UsersOptions {
 async function usersPlugin(app: FastifyInstance, opts: UsersOptions): Promise<void> {
   await app.register(async (scoped) => {
     // Password guessing: at most LOGIN_RATE attempts a minute per address (scrypt makes each one slow too).
-    await scoped.register(rateLimit, { max: LOGIN_RATE, timeWindow: 60_000 });
+    await scoped.register(rateLimit, { max: LOGIN_RATE, timeWindow: 60_000, store: databaseRateLimitStore(app.db, 'api-login') });
     scoped.post('/api/v1/session', async (req, reply) => {
       const b = parseLogin(req.body);
       const { sessionId, user } = await opts.users.login(b.username, b.password, req.ip);

@@ -146,7 +146,13 @@ export function parsePolicy(text: string, file = 'policy.yaml'): LoadedPolicy {
       }),
     );
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 50 });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 50 });
+  } catch (err) {
+    // An alias to an undefined anchor, or one expanded too often (an alias bomb), fails here, not while parsing.
+    throw policyError(file, [{ line: 1, column: 1, path: '', message: (err as Error).message.split('\n')[0]! }]);
+  }
   const problems: PolicyProblem[] = [];
   for (const e of compiled.Errors(raw)) {
     const segments = e.path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));

@@ -7,6 +7,7 @@ import { Spool } from '../../agent/spool.js';
 import { ensureStateDir, statePaths } from '../../agent/state.js';
 import type { CollectDeps, PlatformCheck } from '../../agent/checks/types.js';
 import { checksFor } from '../../agent/checks/registry.js';
+import { loadChecks } from '../../agent/checks/platform.js';
 import { parseEnvelope, verifyEnvelope } from '../../protocol/dsse.js';
 import { DEFAULT_POLICY } from '../../protocol/policy.js';
 import { PAYLOAD_TYPE, parseStatement } from '../../protocol/statement.js';
@@ -67,6 +68,18 @@ describe('runChecks', () => {
     }
     const [r] = await runChecks(checksFor('aix').slice(0, 1), deps, DEFAULT_POLICY, 'workstation');
     expect(r).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/not implemented on aix/) });
+  });
+
+  it('loads one platform\'s checks on demand, the same implementations the registry holds', async () => {
+    for (const platform of ['linux', 'darwin', 'win32']) {
+      expect(await loadChecks(platform)).toEqual(checksFor(platform));
+    }
+    for (const platform of ['aix', 'constructor']) {
+      const checks = await loadChecks(platform);
+      expect(checks.map((c) => c.id)).toEqual(CHECK_IDS);
+      const [r] = await runChecks(checks.slice(0, 1), deps, DEFAULT_POLICY, 'workstation');
+      expect(r).toMatchObject({ status: 'unknown', reason: expect.stringMatching(new RegExp(`not implemented on ${platform}`)) });
+    }
   });
 });
 

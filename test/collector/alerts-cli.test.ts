@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServices } from '../../collector/app.js';
 import { AlertsConfigStore } from '../../collector/alerts/config.js';
 import { DeliveryWorker } from '../../collector/alerts/worker.js';
-import { openSqlite } from '../../collector/db/sqlite.js';
 import type { Db } from '../../collector/db/types.js';
 import { initDataDir } from '../../collector/server.js';
 import { deliver, enrolTestDevice, fullChecks, tempDir } from '../helpers/collector.js';
 import { COLLECTOR_CLI, cli, freePort } from '../helpers/processes.js';
 import { webhookReceiver } from '../helpers/receivers.js';
+import { dbOverrides } from '../helpers/db.js';
+import { openDatabase } from '../../collector/db/open.js';
 
 const SECRET = 'cli-test-secret-0123456789abcdef';
 let dir: { path: string; cleanup(): Promise<void> };
@@ -22,13 +23,13 @@ beforeAll(async () => {
   dir = await tempDir('vigil-alerts-cli-');
   hook = await webhookReceiver(SECRET);
   const closed = await freePort();
-  const init = await initDataDir(join(dir.path, 'data'), { host: '127.0.0.1', port: 0 });
+  const init = await initDataDir(join(dir.path, 'data'), { host: '127.0.0.1', port: 0, ...(await dbOverrides()) });
   data = init.dir.root;
   await writeFile(
     join(data, 'alerts.yaml'),
     `channels:\n  hook: { type: webhook, url: "${hook.url}", secret: "${SECRET}" }\n  gone: { type: webhook, url: "http://127.0.0.1:${closed}/", secret: "${SECRET}", timeoutSeconds: 2 }\nroutes:\n  - match: { kind: [check_fail] }\n    channels: [hook, gone]\ndelivery: { maxAttempts: 1 }\n`,
   );
-  db = await openSqlite(init.dir.dbFile);
+  db = await openDatabase(init.dir, init.config);
   const store = new AlertsConfigStore(join(data, 'alerts.yaml'));
   await store.load();
   const services = buildServices(db, init.config, { dataRoot: data, alertsConfig: () => store.current() });

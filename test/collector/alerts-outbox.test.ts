@@ -8,10 +8,11 @@ import { buildServices } from '../../collector/app.js';
 import { AlertsConfigStore } from '../../collector/alerts/config.js';
 import { DeliveryWorker, retryDelayMs } from '../../collector/alerts/worker.js';
 import { versionBelow } from '../../collector/alerts/service.js';
-import { openSqlite } from '../../collector/db/sqlite.js';
 import { initDataDir } from '../../collector/server.js';
 import { deliver, enrolTestDevice, fullChecks, tempDir } from '../helpers/collector.js';
 import { webhookReceiver } from '../helpers/receivers.js';
+import { dbOverrides } from '../helpers/db.js';
+import { openDatabase } from '../../collector/db/open.js';
 
 const SECRET = 'outbox-test-secret-0123456789';
 const cleanups: (() => Promise<void>)[] = [];
@@ -22,14 +23,14 @@ afterEach(async () => {
 async function dataDir(yaml: string) {
   const dir = await tempDir('vigil-outbox-');
   cleanups.push(dir.cleanup);
-  const init = await initDataDir(dir.path, { host: '127.0.0.1', port: 0 });
+  const init = await initDataDir(dir.path, { host: '127.0.0.1', port: 0, ...(await dbOverrides()) });
   await writeFile(join(init.dir.root, 'alerts.yaml'), yaml);
   return init;
 }
 
 /** One collector "process": database, services and a delivery worker over the data directory. */
 async function open(init: Awaited<ReturnType<typeof initDataDir>>, clock: { now: Date }, send?: ConstructorParameters<typeof DeliveryWorker>[3]) {
-  const db = await openSqlite(init.dir.dbFile);
+  const db = await openDatabase(init.dir, init.config);
   const store = new AlertsConfigStore(join(init.dir.root, 'alerts.yaml'));
   await store.load();
   const services = buildServices(db, init.config, { dataRoot: init.dir.root, now: () => clock.now, alertsConfig: () => store.current() });

@@ -8,13 +8,14 @@ import { startCollector, initDataDir, type RunningCollector } from '../../collec
 import { generatedTlsFiles } from '../../collector/tls.js';
 import { deliver, enrolTestDevice, envelopeFor, fullChecks, generateKeyPairSync, session, tempDir, type TestDevice } from '../helpers/collector.js';
 import { smtpReceiver, syslogReceiver, webhookReceiver } from '../helpers/receivers.js';
+import { dbOverrides } from '../helpers/db.js';
 
 const SECRET = 'test-webhook-secret-0123456789';
 type Collector = RunningCollector & { dataDir: string; cleanup(): Promise<void> };
 
 async function collectorWith(alertsYaml: (dir: string) => string): Promise<Collector> {
   const dir = await tempDir('vigil-alerts-');
-  const init = await initDataDir(dir.path, { host: '127.0.0.1', port: 0 });
+  const init = await initDataDir(dir.path, { host: '127.0.0.1', port: 0, ...(await dbOverrides()) });
   await writeFile(join(init.dir.root, 'alerts.yaml'), alertsYaml(init.dir.root), { mode: 0o600 });
   const c = await startCollector(dir.path);
   return Object.assign(c, {
@@ -56,7 +57,7 @@ describe('alerts: detection, channels, routing', () => {
     smtp = await smtpReceiver({ user: 'vigil', password: 'mail-secret' });
     // The syslog TLS receiver uses a certificate from its own throwaway collector data directory.
     tlsDir = await tempDir();
-    const tlsInit = await initDataDir(tlsDir.path, { host: '127.0.0.1', port: 0 });
+    const tlsInit = await initDataDir(tlsDir.path, { host: '127.0.0.1', port: 0, ...(await dbOverrides()) });
     const files = generatedTlsFiles(tlsInit.dir.root);
     tls = await syslogReceiver('tls', { cert: readFileSync(files.cert, 'utf8'), key: readFileSync(files.key, 'utf8') });
     c = await collectorWith(() => `

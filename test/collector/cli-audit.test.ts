@@ -2,9 +2,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite } from '../../collector/db/sqlite.js';
 import { tempDir } from '../helpers/collector.js';
 import { COLLECTOR_CLI, VERIFY_CLI, cli } from '../helpers/processes.js';
+import { dbInitArgs } from '../helpers/db.js';
+import { openDatabase } from '../../collector/db/open.js';
+import { dataDir } from '../../collector/config.js';
 
 let dir: { path: string; cleanup(): Promise<void> };
 let data: string;
@@ -13,7 +15,7 @@ let fingerprint: string;
 beforeAll(async () => {
   dir = await tempDir('vigil-cli-');
   data = join(dir.path, 'collector');
-  const init = await cli(COLLECTOR_CLI, ['init', '--data', data, '--host', '127.0.0.1', '--port', '0']);
+  const init = await cli(COLLECTOR_CLI, ['init', '--data', data, '--host', '127.0.0.1', '--port', '0', ...(await dbInitArgs())]);
   expect(init.code, init.stderr).toBe(0);
   fingerprint = /export key\s+sha256:([0-9a-f]{64}) \(created\)/.exec(init.stdout)![1]!;
   expect(init.stdout).toMatch(/policy\s+.*policy\.yaml \(created with the defaults\)/);
@@ -73,7 +75,7 @@ describe('vigil-collector audit commands', () => {
   });
 
   it('every write above is in the audit log with the operating-system user', async () => {
-    const db = await openSqlite(join(data, 'vigil.sqlite'));
+    const db = await openDatabase(dataDir(data));
     try {
       const rows = await db.all<{ actor: string; action: string }>("SELECT actor, action FROM audit_log WHERE action NOT LIKE 'policy.%' ORDER BY id");
       expect(rows.map((r) => r.action)).toEqual(['waiver.create', 'waiver.revoke', 'soa.decide', 'soa.evidence.add', 'api-token.create']);

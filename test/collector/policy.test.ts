@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../collector/policy/document.js';
 import { PolicyStore } from '../../collector/policy/store.js';
 import { renderPolicyYaml } from '../../collector/policy/template.js';
-import { openSqlite } from '../../collector/db/sqlite.js';
 import { VigilError } from '../../protocol/errors.js';
 import { DEFAULT_POLICY } from '../../protocol/policy.js';
 import { daysAgo, deliver, enrolTestDevice, firewallCheck, startTestCollector, tempDir } from '../helpers/collector.js';
 import { until } from '../helpers/processes.js';
+import { openTestDb } from '../helpers/db.js';
 
 function problems(text: string): string[] {
   try {
@@ -109,7 +109,7 @@ describe('policy store', () => {
   it('reloads a changed file, keeps the last good policy when the file is bad, and records both', async () => {
     const file = join(dir.path, 'policy.yaml');
     await writeFile(file, renderPolicyYaml());
-    const db = await openSqlite(join(dir.path, 'a.sqlite'));
+    const db = await openTestDb(dir.path, 'a.sqlite');
     const logged: string[] = [];
     const store = await PolicyStore.open(file, db, { log: { info: (m) => logged.push(m), error: (m) => logged.push(m) } });
     try {
@@ -141,7 +141,7 @@ describe('policy store', () => {
 
   it('starts on the last good version when the file is broken at start-up, and refuses to start without one', async () => {
     const file = join(dir.path, 'policy-b.yaml');
-    const db = await openSqlite(join(dir.path, 'b.sqlite'));
+    const db = await openTestDb(dir.path, 'b.sqlite');
     try {
       await writeFile(file, 'label: x\nroles: {}\n');
       await expect(PolicyStore.open(file, db, { log: { info: () => undefined, error: () => undefined } })).rejects.toMatchObject({ code: 'E_POLICY' });
@@ -160,7 +160,7 @@ describe('policy store', () => {
   it('follows the file without a restart (an editor saving by rename)', async () => {
     const file = join(dir.path, 'policy.yaml');
     await writeFile(file, renderPolicyYaml());
-    const db = await openSqlite(join(dir.path, 'c.sqlite'));
+    const db = await openTestDb(dir.path, 'c.sqlite');
     const store = await PolicyStore.open(file, db);
     store.watch(200);
     try {

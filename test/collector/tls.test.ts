@@ -7,6 +7,7 @@ import { initDataDir, startCollector } from '../../collector/server.js';
 import { saveConfig } from '../../collector/config.js';
 import { fetchPinnedCa } from '../../agent/http.js';
 import { tempDir } from '../helpers/collector.js';
+import { dbOverrides } from '../helpers/db.js';
 
 describe('collector TLS material', () => {
   it('creates a CA and a server certificate for the given names, signed by that CA', () => {
@@ -44,7 +45,7 @@ describe('collector TLS material', () => {
       writeFileSync(files.cert, m.certPem + m.caPem);
       writeFileSync(files.key, m.keyPem);
       const data = join(dir.path, 'data');
-      const init = await initDataDir(data, { host: '127.0.0.1', port: 0, tls: files });
+      const init = await initDataDir(data, { host: '127.0.0.1', port: 0, tls: files, ...(await dbOverrides()) });
       expect(init.createdTls).toBe(false);
       await saveConfig(init.dir, init.config);
       const c = await startCollector(data);

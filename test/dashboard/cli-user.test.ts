@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServices } from '../../collector/app.js';
 import { dataDir, loadConfig } from '../../collector/config.js';
-import { openSqlite } from '../../collector/db/sqlite.js';
 import { tempDir } from '../helpers/collector.js';
 import { COLLECTOR_CLI, cli } from '../helpers/processes.js';
+import { dbInitArgs } from '../helpers/db.js';
+import { openDatabase } from '../../collector/db/open.js';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let data: string;
@@ -15,7 +16,7 @@ let data: string;
 beforeAll(async () => {
   dir = await tempDir('vigil-cli-user-');
   data = join(dir.path, 'collector');
-  expect((await cli(COLLECTOR_CLI, ['init', '--data', data, '--host', '127.0.0.1', '--port', '0'])).code).toBe(0);
+  expect((await cli(COLLECTOR_CLI, ['init', '--data', data, '--host', '127.0.0.1', '--port', '0', ...(await dbInitArgs())])).code).toBe(0);
 }, 60_000);
 afterAll(async () => dir?.cleanup());
 
@@ -33,7 +34,7 @@ function withStdin(args: string[], input: string): Promise<{ code: number | null
 
 async function withServices<T>(fn: (s: ReturnType<typeof buildServices>) => Promise<T>): Promise<T> {
   const d = dataDir(data);
-  const db = await openSqlite(d.dbFile);
+  const db = await openDatabase(d);
   try {
     return await fn(buildServices(db, await loadConfig(d), { dataRoot: d.root }));
   } finally {
@@ -60,7 +61,7 @@ describe('vigil-collector user', () => {
     expect(dup.stderr).toMatch(/error E_CONFLICT/);
     expect((await run('user', 'add', 'bob', '--role', 'root')).code).not.toBe(0);
     const weak = await withStdin(['user', 'add', 'bob', '--password-stdin', '--data', data], 'short\n');
-    expect(weak.code).toBe(2);
+    expect(weak.code, weak.stderr).toBe(2);
     expect(weak.stderr).toMatch(/error E_BAD_REQUEST: password: at least 12 characters/);
     const good = await withStdin(['user', 'add', 'bob', '--role', 'operator', '--password-stdin', '--data', data], 'a long enough passphrase\n');
     expect(good.code, good.stderr).toBe(0);

@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServices } from '../../collector/app.js';
 import { AlertsConfigStore } from '../../collector/alerts/config.js';
-import { openSqlite } from '../../collector/db/sqlite.js';
 import type { Db } from '../../collector/db/types.js';
 import { initDataDir } from '../../collector/server.js';
 import { deliver, enrolTestDevice, fullChecks, tempDir } from '../helpers/collector.js';
 import { COLLECTOR_CLI, start, until, type Child } from '../helpers/processes.js';
 import { webhookReceiver } from '../helpers/receivers.js';
+import { dbOverrides } from '../helpers/db.js';
+import { openDatabase } from '../../collector/db/open.js';
 
 const SECRET = 'crash-test-secret-0123456789abcdef';
 let dir: { path: string; cleanup(): Promise<void> };
@@ -33,13 +34,13 @@ afterAll(async () => {
 
 describe('outbox across a SIGKILL', () => {
   it('a notification being retried when the collector is killed is delivered once after the restart', async () => {
-    const init = await initDataDir(join(dir.path, 'data'), { host: '127.0.0.1', port: 0 });
+    const init = await initDataDir(join(dir.path, 'data'), { host: '127.0.0.1', port: 0, ...(await dbOverrides()) });
     await writeFile(join(init.dir.root, 'alerts.yaml'), `channels:\n  hook: { type: webhook, url: "${hook.url}", secret: "${SECRET}" }\nroutes:\n  - match: { kind: [check_fail] }\n    channels: [hook]\ndelivery: { maxAttempts: 20, backoffSeconds: 0.5, maxBackoffSeconds: 1 }\n`);
     hook.respondWith(() => 503);
     collector = start(COLLECTOR_CLI, ['start', '--data', init.dir.root]);
     await collector.waitFor(/listening on https:\/\//);
 
-    db = await openSqlite(init.dir.dbFile);
+    db = await openDatabase(init.dir, init.config);
     const store = new AlertsConfigStore(join(init.dir.root, 'alerts.yaml'));
     await store.load();
     const services = buildServices(db, init.config, { dataRoot: init.dir.root, alertsConfig: () => store.current() });

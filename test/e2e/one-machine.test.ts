@@ -6,11 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite } from '../../collector/db/sqlite.js';
 import { CHECK_IDS } from '../../protocol/checks/index.js';
 import type { Db } from '../../collector/db/types.js';
 import { tempDir } from '../helpers/collector.js';
 import { AGENT_CLI, COLLECTOR_CLI, VERIFY_CLI, cli, freePort, start, until, type Child } from '../helpers/processes.js';
+import { dbInitArgs } from '../helpers/db.js';
+import { openDatabase } from '../../collector/db/open.js';
+import { dataDir } from '../../collector/config.js';
 
 let dir: { path: string; cleanup(): Promise<void> };
 let data: string;
@@ -31,10 +33,10 @@ beforeAll(async () => {
   data = join(dir.path, 'collector');
   state = join(dir.path, 'agent');
   port = await freePort();
-  const init = await cli(COLLECTOR_CLI, ['init', '--data', data, '--host', '127.0.0.1', '--port', String(port)]);
+  const init = await cli(COLLECTOR_CLI, ['init', '--data', data, '--host', '127.0.0.1', '--port', String(port), ...(await dbInitArgs())]);
   expect(init.code, init.stderr).toBe(0);
   collector = await startCollector();
-  db = await openSqlite(join(data, 'vigil.sqlite'));
+  db = await openDatabase(dataDir(data));
 }, 120_000);
 
 afterAll(async () => {
@@ -102,8 +104,12 @@ describe('one machine, real processes', () => {
       // The agent keeps checking and spooling while the collector is down.
       await until(async () => readdirSync(join(state, 'spool')).filter((f) => f.endsWith('.json')).length >= 2, 30_000, 'spooled entries');
       collector = await startCollector();
-      await until(async () => (await seqs()).length >= killedAt + 3, 60_000, 'resumed delivery');
+      await until(async () => (await seqs()).length >= killedAt + 3, 120_000, 'resumed delivery');
       await agent.waitFor(/connected to .*collector holds up to sequence/, 10_000);
+    } catch (err) {
+      // What the two processes said, for a failure on a loaded CI machine.
+      console.error(`agent output:\n${agent.output().slice(-6000)}\ncollector output:\n${collector.output().slice(-3000)}`);
+      throw err;
     } finally {
       agent.proc.kill('SIGTERM');
       await agent.exited;
@@ -118,7 +124,7 @@ describe('one machine, real processes', () => {
     const tamper = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM tamper_events');
     expect(tamper!.n).toBe(0);
     console.log(`stored ${stored.length} attestations across a collector SIGKILL, none lost or duplicated`);
-  }, 180_000);
+  }, 300_000);
 
   it('stored envelopes verify with openssl alone (PAE rebuilt, ECDSA P-256 signature)', async () => {
     const dev = await db.get<{ public_key_pem: string }>('SELECT public_key_pem FROM devices WHERE id = ?', [deviceId]);

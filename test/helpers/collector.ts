@@ -14,6 +14,7 @@ import { startCollector, initDataDir, type RunningCollector } from '../../collec
 import { saveConfig, type CollectorConfig } from '../../collector/config.js';
 import type { CollectorServices } from '../../collector/app.js';
 import { createHash } from 'node:crypto';
+import { dbOverrides } from './db.js';
 
 export async function tempDir(prefix = 'vigil-test-'): Promise<{ path: string; cleanup(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
@@ -22,7 +23,7 @@ export async function tempDir(prefix = 'vigil-test-'): Promise<{ path: string; c
 
 export async function startTestCollector(overrides: Partial<CollectorConfig> = {}): Promise<RunningCollector & { dataDir: string; cleanup(): Promise<void> }> {
   const dir = await tempDir();
-  const init = await initDataDir(dir.path, { host: '127.0.0.1', port: 0 });
+  const init = await initDataDir(dir.path, { host: '127.0.0.1', port: 0, ...(await dbOverrides()) });
   await saveConfig(init.dir, { ...init.config, ...overrides });
   const c = await startCollector(dir.path);
   return Object.assign(c, {
@@ -222,11 +223,11 @@ export function firewallUnknown(): Predicate['checks'][number] {
 export async function servicesWithClock(start = new Date('2026-03-01T12:00:00.000Z')) {
   const dir = await tempDir();
   const { initDataDir: init } = await import('../../collector/server.js');
-  const { openSqlite } = await import('../../collector/db/sqlite.js');
+  const { openDatabase } = await import('../../collector/db/open.js');
   const { buildServices } = await import('../../collector/app.js');
   const { PolicyStore } = await import('../../collector/policy/store.js');
-  const r = await init(dir.path, { host: '127.0.0.1', port: 0 });
-  const db = await openSqlite(r.dir.dbFile);
+  const r = await init(dir.path, { host: '127.0.0.1', port: 0, ...(await dbOverrides()) });
+  const db = await openDatabase(r.dir, r.config);
   const clock = { now: start };
   const policy = await PolicyStore.open(r.policyFile, db, { now: () => clock.now });
   const services = buildServices(db, r.config, { dataRoot: r.dir.root, now: () => clock.now, policy: () => policy.current().policy });
