@@ -21,13 +21,13 @@ import { generateDeviceKey, type DeviceKey } from '../agent/keystore.js';
 import { createRunner } from '../agent/runner.js';
 import { saveConfig } from '../collector/config.js';
 import { initDataDir, startCollector, type RunningCollector } from '../collector/server.js';
-import { pae, signEnvelope } from '../protocol/dsse.js';
-import { canonicalBytes } from '../protocol/jcs.js';
-import { ENROL_PROOF_TYPE, SESSION_PROOF_TYPE, signProof, type DeviceFacts } from '../protocol/messages.js';
+import { pae } from '../protocol/dsse.js';
+import { ENROL_PROOF_TYPE, SESSION_PROOF_TYPE, signProof } from '../protocol/messages.js';
 import { DEFAULT_POLICY } from '../protocol/policy.js';
-import { PAYLOAD_TYPE, buildStatement, type Predicate } from '../protocol/statement.js';
+import { PAYLOAD_TYPE, type Predicate } from '../protocol/statement.js';
 import { renderTable } from '../protocol/table.js';
 import { startPgCluster, type PgCluster } from './pg-cluster.js';
+import { BENCH_DEVICE, benchEnvelope, percentile } from './bench-envelope.js';
 
 type Checks = Predicate['checks'];
 
@@ -38,27 +38,12 @@ const opt = (name: string, def: string) => {
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : def;
 };
 
-const DEVICE: DeviceFacts = { hostname: 'bench', os: { platform: 'linux', name: 'Debian GNU/Linux', version: '12' }, arch: 'x64' };
 
-function envelope(key: { digest: string; privateKey: DeviceKey['privateKey']; keyid: string }, seq: number, previous: string, checks: Checks): string {
-  const st = buildStatement(key.digest, 'device:hostname:bench', {
-    sequence: seq,
-    previous,
-    collectedAt: new Date().toISOString(),
-    agent: { version: 'bench' },
-    device: { ...DEVICE, role: 'workstation' },
-    checks,
-  });
-  return JSON.stringify(signEnvelope(PAYLOAD_TYPE, canonicalBytes(st), key.privateKey, key.keyid));
-}
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
-}
 
 function benchVerify(checks: Checks): { perSecond: number; perCpuSecond: number; envelopeBytes: number } {
   const key = generateDeviceKey();
-  const text = envelope(key, 1, key.digest, checks);
+  const text = benchEnvelope(key, 1, key.digest, checks);
   const env = JSON.parse(text);
   const message = pae(PAYLOAD_TYPE, Buffer.from(env.payload, 'base64'));
   const sig = Buffer.from(env.signatures[0].sig, 'base64');
@@ -97,7 +82,7 @@ function prepare(specs: AgentSpec[], perDevice: number, checks: Checks): Prepare
     const out: string[] = [];
     let prev = s.digest;
     for (let seq = 1; seq <= perDevice; seq++) {
-      const e = envelope(key, seq, prev, checks);
+      const e = benchEnvelope(key, seq, prev, checks);
       out.push(e);
       prev = createHash('sha256').update(e).digest('hex');
     }
@@ -202,7 +187,7 @@ async function enrol(c: RunningCollector): Promise<AgentSpec> {
   const t = await c.services.enrolment.createToken({ role: 'workstation', expiresInMs: 60_000, maxUses: 1, actor: 'bench' });
   const ch = await c.services.enrolment.challenge(t.token, '127.0.0.1');
   const res = await c.services.enrolment.enrol(
-    { v: 1, token: t.token, nonce: ch.nonce, publicKey: key.publicKeyPem, device: DEVICE, agentVersion: 'bench', proof: signProof(ENROL_PROOF_TYPE, { nonce: ch.nonce, publicKey: key.publicKeyPem, token: t.token }, key.privateKey) },
+    { v: 1, token: t.token, nonce: ch.nonce, publicKey: key.publicKeyPem, device: BENCH_DEVICE, agentVersion: 'bench', proof: signProof(ENROL_PROOF_TYPE, { nonce: ch.nonce, publicKey: key.publicKeyPem, token: t.token }, key.privateKey) },
     '127.0.0.1',
   );
   return { id: res.deviceId, privateKeyPem: key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, digest: key.digest, keyid: key.keyid };

@@ -17,12 +17,13 @@ import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, verify, type KeyObject } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { BENCH_DEVICE, benchEnvelope, percentile } from './bench-envelope.js';
+import { freePort } from './free-port.js';
 import WebSocket from 'ws';
 import { runChecks } from '../agent/cycle.js';
 import { checksFor } from '../agent/checks/registry.js';
@@ -36,11 +37,10 @@ import { openSqlite } from '../collector/db/sqlite.js';
 import type { Db } from '../collector/db/types.js';
 import { createTlsMaterial, defaultServerNames } from '../collector/tls.js';
 import { MAX_BATCH } from '../collector/ingest/service.js';
-import { pae, signEnvelope } from '../protocol/dsse.js';
-import { canonicalBytes } from '../protocol/jcs.js';
-import { ENROL_PROOF_TYPE, SESSION_PROOF_TYPE, signProof, type DeviceFacts } from '../protocol/messages.js';
+import { pae } from '../protocol/dsse.js';
+import { ENROL_PROOF_TYPE, SESSION_PROOF_TYPE, signProof } from '../protocol/messages.js';
 import { DEFAULT_POLICY } from '../protocol/policy.js';
-import { PAYLOAD_TYPE, buildStatement, type Predicate } from '../protocol/statement.js';
+import { PAYLOAD_TYPE, type Predicate } from '../protocol/statement.js';
 import { renderTable } from '../protocol/table.js';
 import { allChecks, predicateFor, signedEnvelope, simDevice } from './fleet-sim.js';
 import { startPgCluster, type PgCluster } from './pg-cluster.js';
@@ -80,7 +80,6 @@ const CLI = join(dist, 'collector', 'cli.js');
 const LOADGEN = join(dist, 'scripts', 'loadgen.js');
 const log = (s: string) => console.error(s);
 
-const DEVICE: DeviceFacts = { hostname: 'bench', os: { platform: 'linux', name: 'Debian GNU/Linux', version: '12' }, arch: 'x64' };
 
 type Part<T> = T | { error: string };
 const failed = <T>(p: Part<T> | undefined): p is { error: string } => Boolean(p && typeof p === 'object' && 'error' in p);
@@ -101,32 +100,8 @@ async function part<T>(name: string, fn: () => Promise<T>): Promise<Part<T> | un
 
 // ---------------------------------------------------------------- shared helpers
 
-function envelope(key: DeviceKey, seq: number, previous: string, checks: Predicate['checks']): string {
-  const st = buildStatement(key.digest, 'device:hostname:bench', {
-    sequence: seq,
-    previous,
-    collectedAt: new Date().toISOString(),
-    agent: { version: 'bench' },
-    device: { ...DEVICE, role: 'workstation' },
-    checks,
-  });
-  return JSON.stringify(signEnvelope(PAYLOAD_TYPE, canonicalBytes(st), key.privateKey, key.keyid));
-}
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
-}
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -329,7 +304,7 @@ async function benchVerify(checks: Predicate['checks']) {
   const at = new Date().toISOString();
   const fleet = verifyRate(signedEnvelope(d, predicateFor(d, 1, d.digest, at, allChecks(d, 0, Math.floor(Date.now() / 86_400_000), at))), d.publicKey);
   const key = generateDeviceKey();
-  const realFacts = verifyRate(envelope(key, 1, key.digest, checks), key.publicKey);
+  const realFacts = verifyRate(benchEnvelope(key, 1, key.digest, checks), key.publicKey);
   return { ...fleet, realFacts };
 }
 
@@ -445,7 +420,7 @@ async function enrolDevice(c: RunningCollector): Promise<{ key: DeviceKey; id: s
   const t = await c.services.enrolment.createToken({ role: 'workstation', expiresInMs: 60_000, maxUses: 1, actor: 'bench' });
   const ch = await c.services.enrolment.challenge(t.token, '127.0.0.1');
   const res = await c.services.enrolment.enrol(
-    { v: 1, token: t.token, nonce: ch.nonce, publicKey: key.publicKeyPem, device: DEVICE, agentVersion: 'bench', proof: signProof(ENROL_PROOF_TYPE, { nonce: ch.nonce, publicKey: key.publicKeyPem, token: t.token }, key.privateKey) },
+    { v: 1, token: t.token, nonce: ch.nonce, publicKey: key.publicKeyPem, device: BENCH_DEVICE, agentVersion: 'bench', proof: signProof(ENROL_PROOF_TYPE, { nonce: ch.nonce, publicKey: key.publicKeyPem, token: t.token }, key.privateKey) },
     '127.0.0.1',
   );
   return { key, id: res.deviceId };
@@ -499,7 +474,7 @@ async function benchInProcess(checks: Predicate['checks']) {
         const out: string[] = [];
         let prev = key.digest;
         for (let s = 1; s <= PER_DEVICE; s++) {
-          const e = envelope(key, s, prev, checks);
+          const e = benchEnvelope(key, s, prev, checks);
           out.push(e);
           prev = createHash('sha256').update(e).digest('hex');
         }

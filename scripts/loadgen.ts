@@ -16,7 +16,7 @@ import { Command, Option } from 'commander';
 import { dataDir, loadConfig, readRunInfo } from '../collector/config.js';
 import { caFingerprint } from '../collector/tls.js';
 import { parseEnrolmentString } from '../protocol/enrolment-string.js';
-import type { Identity, Target } from './loadgen-agent.js';
+import type { Counters, Identity, Target } from './loadgen-agent.js';
 import type { ParentMsg, WorkerMsg, WorkerPlan, WorkerReport } from './loadgen-worker.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,7 +45,8 @@ interface Options {
   role: string;
 }
 
-export interface LoadgenSummary {
+/** The counters of every worker added up (without the latency samples), and what the run measured. */
+export interface LoadgenSummary extends Omit<Counters, 'latencies' | 'latencySeen'> {
   agents: number;
   procs: number;
   sources: number;
@@ -55,22 +56,8 @@ export interface LoadgenSummary {
   /** Why it stopped: duration, drained, signal, fatal. */
   stop: string;
   fatal: string | null;
-  enrolled: number;
   welcomed: number;
-  connected: number;
-  sessions: number;
-  spooled: number;
-  sent: number;
-  resent: number;
-  acked: number;
-  duplicates: number;
-  confirmedByWelcome: number;
-  lost: number;
-  resynced: number;
   pending: number;
-  errors: Record<string, number>;
-  firstSendAt: number;
-  lastAckAt: number;
   allWelcomedAt: number;
   allDrainedAt: number;
   /** Acks per second between the first send and the last ack. */

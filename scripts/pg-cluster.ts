@@ -5,10 +5,10 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, chmodSync, chownSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './free-port.js';
 
 export interface PgCluster {
   /** postgres://vigil@127.0.0.1:PORT/DB */
@@ -40,16 +40,6 @@ export function pgBinDir(): string {
   throw new Error('PostgreSQL server binaries not found: install Debian\'s postgresql package (apt-get install postgresql)');
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface PgClusterOptions {
   /** Extra server settings (-c name=value). */

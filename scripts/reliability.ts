@@ -5,6 +5,7 @@
 // document is typed by hand: run the suites, then this.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { ReliabilityRecord } from './reliability-record.js';
 
 const root = process.cwd();
 const out = join(root, 'test-output');
@@ -18,19 +19,7 @@ interface VitestFile {
   name: string;
   assertionResults: VitestAssertion[];
 }
-interface Scenario {
-  name: string;
-  category: string;
-  scenario: string;
-  sent?: number;
-  stored?: number;
-  lost?: number;
-  duplicated?: number;
-  durationMs?: number;
-  passed: boolean;
-  detail?: string;
-  at?: string;
-}
+type Scenario = ReliabilityRecord;
 
 const readJson = <T>(file: string): T | null => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : null);
 const cell = (v: unknown) => String(v ?? '–').replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -65,7 +54,7 @@ function main(): void {
   if (!lost && !duplicated && !failed.length && !vitest.numFailedTests) lines.push(`Nothing. ${scenarios.length} recorded scenarios: 0 attestations lost, 0 stored twice; every test passed.`);
   else {
     lines.push(`${lost} attestation(s) lost, ${duplicated} stored twice, ${failed.length} scenario(s) and ${vitest.numFailedTests} test(s) failed:`, '');
-    for (const s of [...failed, ...scenarios.filter((x) => (x.lost ?? 0) + (x.duplicated ?? 0) > 0)]) lines.push(`- ${s.name}: ${s.scenario}${s.detail ? ` (${s.detail})` : ''}`);
+    for (const s of [...failed, ...scenarios.filter((x) => (x.lost ?? 0) + (x.duplicated ?? 0) > 0)]) lines.push(`- ${s.name}: ${s.scenario}${s.failures?.length ? ` (${s.failures.join('; ')})` : ''}`);
   }
   lines.push('');
 

@@ -66,6 +66,9 @@ interface Admitted {
 
 export const MAX_BATCH = 256;
 
+/** What a session sent after one of its attestations was refused: dropped, not checked, not tamper. */
+const afterRefusal = (seq: number) => new VigilError('E_UNEXPECTED_MESSAGE', `sequence ${seq} follows a refused attestation of this session`);
+
 export class IngestService {
   readonly keys = new PublicKeyCache();
   private queue: Verified[] = [];
@@ -96,7 +99,7 @@ export class IngestService {
    * code; tamper codes are recorded.
    */
   async ingest(device: StreamDevice, seq: number, envelopeText: string, remote: string, stream: object = {}): Promise<IngestOutcome> {
-    if (this.refused.has(stream)) throw new VigilError('E_UNEXPECTED_MESSAGE', `sequence ${seq} follows a refused attestation of this session`);
+    if (this.refused.has(stream)) throw afterRefusal(seq);
     const bytes = Buffer.from(envelopeText, 'utf8');
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     try {
@@ -193,7 +196,7 @@ export class IngestService {
     }
     const receivedAt = this.now().toISOString();
     batch.forEach((item, i) => {
-      if (this.refused.has(item.stream)) outcomes[i] = new VigilError('E_UNEXPECTED_MESSAGE', `sequence ${item.seq} follows a refused attestation of this session`);
+      if (this.refused.has(item.stream)) outcomes[i] = afterRefusal(item.seq);
     });
     for (let i = 0; i < batch.length; i++) {
       if (outcomes[i]) continue;
@@ -207,7 +210,7 @@ export class IngestService {
         outcomes[i] = err;
         // What this stream sent after the refused one is not checked against a chain it no longer continues.
         for (let j = i + 1; j < batch.length; j++) {
-          if (batch[j]!.stream === item.stream && !outcomes[j]) outcomes[j] = new VigilError('E_UNEXPECTED_MESSAGE', `sequence ${batch[j]!.seq} follows a refused attestation of this session`);
+          if (batch[j]!.stream === item.stream && !outcomes[j]) outcomes[j] = afterRefusal(batch[j]!.seq);
         }
       }
     }

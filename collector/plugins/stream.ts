@@ -142,6 +142,20 @@ async function streamPlugin(app: FastifyInstance, opts: StreamOptions): Promise<
     });
   }
 
+  /**
+   * An error that is not the device's fault ends the session. Disk full or database unreachable: nothing
+   * stored or acked, close 1013 (try again later), the agent keeps its spool; anything else is E_INTERNAL.
+   */
+  function failed(s: Session, err: unknown, what: string, seq?: number): void {
+    const storage = storageError(err);
+    if (storage) {
+      app.log.warn({ err, device: s.device?.id, seq, code: storage.code }, `${what}: database unavailable`);
+      return reject(s, storage.code, storage.message, seq, 1013);
+    }
+    app.log.error({ err, device: s.device?.id, seq }, `${what} failed`);
+    reject(s, 'E_INTERNAL', 'internal error', seq, 1011);
+  }
+
   async function onAttestation(s: Session, seq: number, outcome: Promise<IngestOutcome>): Promise<void> {
     try {
       const out = await outcome;
@@ -151,14 +165,7 @@ async function streamPlugin(app: FastifyInstance, opts: StreamOptions): Promise<
         // Tamper and malformed evidence end the session: a device that sends them is not trusted further.
         return reject(s, err.code, err.message, seq);
       }
-      // Disk full or database unreachable: not stored, not acked; the agent keeps it spooled and retries.
-      const storage = storageError(err);
-      if (storage) {
-        app.log.warn({ err, device: s.device?.id, seq, code: storage.code }, 'attestation not stored: database unavailable');
-        return reject(s, storage.code, storage.message, seq, 1013);
-      }
-      app.log.error({ err, device: s.device?.id, seq }, 'attestation ingest failed');
-      return reject(s, 'E_INTERNAL', 'internal error', seq, 1011);
+      return failed(s, err, 'attestation ingest', seq);
     }
   }
 
@@ -184,13 +191,7 @@ async function streamPlugin(app: FastifyInstance, opts: StreamOptions): Promise<
       s.chain = s.chain
         .then(() => onHello(s, msg))
         .catch((err) => {
-          const storage = storageError(err);
-          if (storage) {
-            app.log.warn({ err, code: storage.code }, 'hello refused: database unavailable');
-            return reject(s, storage.code, storage.message, undefined, 1013);
-          }
-          app.log.error({ err }, 'hello failed');
-          reject(s, 'E_INTERNAL', 'internal error', undefined, 1011);
+          failed(s, err, 'hello');
         })
         .finally(() => {
           s.inFlight--;

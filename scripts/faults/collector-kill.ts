@@ -3,7 +3,7 @@
 // random moments and restarted. Every attestation each agent produced must be stored exactly once, with
 // the hash the agent produced, the chains intact and no tamper event.
 import { join } from 'node:path';
-import { AGENT_CLI, CollectorProc, OutcomeBuilder, SimAgent, compare, compareWithHead, keyDigestOf, runNode, sleep, startNode, storedRows, tamperEvents, tempDir, until, type FaultOutcome, type Proc } from './harness.js';
+import { AGENT_CLI, CollectorProc, OutcomeBuilder, SimAgent, compare, compareWithHead, keyDigestOf, runNode, sleep, startNode, storedRows, expectNoTamper, tempDir, until, type FaultOutcome, type Proc } from './harness.js';
 
 export interface CollectorKillOptions {
   name?: string;
@@ -63,9 +63,7 @@ export async function collectorKill(opts: CollectorKillOptions): Promise<FaultOu
     try {
       for (const s of sims) out.add(compare(s.deviceId, s.produced, await storedRows(db, s.deviceId), s.key.digest));
       for (const r of reals) out.add(await compareWithHead(db, r.deviceId, r.state, await keyDigestOf(r.state)));
-      const tamper = await tamperEvents(db);
-      out.expect(tamper.length === 0, `tamper events: ${tamper.map((t) => t.code).join(', ')}`);
-      out.details.tamperEvents = tamper.length;
+      out.details.tamperEvents = await expectNoTamper(out, db);
     } finally {
       await db.close();
     }

@@ -11,7 +11,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openSqlite } from '../../collector/db/sqlite.js';
-import { AGENT_CLI, CollectorProc, OutcomeBuilder, SimAgent, compare, compareWithHead, keyDigestOf, runNode, sha256, sleep, startNode, storedRows, tamperEvents, tempDir, until, type FaultOutcome } from './harness.js';
+import { AGENT_CLI, CollectorProc, OutcomeBuilder, SimAgent, compare, compareWithHead, keyDigestOf, runNode, sha256, sleep, startNode, storedRows, expectNoTamper, tempDir, until, type FaultOutcome } from './harness.js';
 
 export async function mountTmpfs(dir: string, size: string): Promise<() => Promise<void>> {
   await mkdir(dir, { recursive: true });
@@ -105,9 +105,7 @@ export async function agentDiskFull(opts: { name?: string; fullForMs: number }):
     out.expect((await fileHash(join(state, 'enrolment.json'))) === enrolmentHash, 'enrolment.json changed');
     try {
       out.add(await compareWithHead(db, deviceId, state, await keyDigestOf(state)));
-      const tamper = await tamperEvents(db);
-      out.expect(tamper.length === 0, `tamper events: ${tamper.map((t) => t.code).join(', ')}`);
-      out.details.tamperEvents = tamper.length;
+      out.details.tamperEvents = await expectNoTamper(out, db);
     } finally {
       await db.close();
     }
@@ -162,9 +160,7 @@ export async function collectorDiskFull(opts: { name?: string; agents: number; i
       for (const s of sims) await s.stop();
       out.expect(proc.alive(), 'the collector exited after space returned');
       for (const s of sims) out.add(compare(s.deviceId, s.produced, await storedRows(db, s.deviceId), s.key.digest));
-      const tamper = await tamperEvents(db);
-      out.expect(tamper.length === 0, `tamper events: ${tamper.map((t) => t.code).join(', ')}`);
-      out.details.tamperEvents = tamper.length;
+      out.details.tamperEvents = await expectNoTamper(out, db);
     } finally {
       await db.close();
     }

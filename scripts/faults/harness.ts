@@ -5,8 +5,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +19,10 @@ import { dataDir, loadConfig, saveConfig, type CollectorConfig } from '../../col
 import { openDatabase } from '../../collector/db/open.js';
 import type { Db } from '../../collector/db/types.js';
 import type { DeviceFacts } from '../../protocol/messages.js';
+import { freePort } from '../free-port.js';
+import { recordReliability, type ReliabilityRecord } from '../reliability-record.js';
+
+export { freePort };
 
 function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -39,20 +42,15 @@ export const RESULTS_DIR = join(ROOT, 'test-output', 'reliability');
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
-/** One scenario's result, as written to test-output/reliability/<name>.json. */
-export interface FaultOutcome {
-  name: string;
+/** One fault scenario's result, as written to test-output/reliability/<name>.json. */
+export interface FaultOutcome extends ReliabilityRecord {
   category: 'fault';
-  scenario: string;
   sent: number;
   stored: number;
   lost: number;
   duplicated: number;
   durationMs: number;
-  passed: boolean;
-  /** Scenario-specific measurements (RSS, delays, error codes seen). */
   details: Record<string, unknown>;
-  /** What did not hold, in words; empty when passed. */
   failures: string[];
 }
 
@@ -99,20 +97,9 @@ export class OutcomeBuilder {
 
 /** Writes the outcome as one JSON line, for the script that gathers reliability numbers. */
 export async function recordOutcome(o: FaultOutcome, dir = RESULTS_DIR): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, `${o.name}.json`), JSON.stringify(o) + '\n');
+  recordReliability(o, dir);
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function until<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -327,6 +314,13 @@ export function storedRows(db: Db, deviceId: string): Promise<StoredRow[]> {
 
 export async function tamperEvents(db: Db): Promise<{ device_id: string; code: string }[]> {
   return db.all<{ device_id: string; code: string }>('SELECT device_id, code FROM tamper_events');
+}
+
+/** Fails the outcome on any tamper event the collector recorded; returns how many there were. */
+export async function expectNoTamper(out: OutcomeBuilder, db: Db): Promise<number> {
+  const tamper = await tamperEvents(db);
+  out.expect(tamper.length === 0, `tamper events: ${tamper.map((t) => t.code).join(', ')}`);
+  return tamper.length;
 }
 
 export interface Counted {

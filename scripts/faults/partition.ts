@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { AGENT_CLI, CollectorProc, OutcomeBuilder, compareWithHead, freePort, keyDigestOf, runNode, sleep, startNode, storedRows, tamperEvents, tempDir, until, type FaultOutcome } from './harness.js';
+import { AGENT_CLI, CollectorProc, OutcomeBuilder, compareWithHead, freePort, keyDigestOf, runNode, sleep, startNode, storedRows, expectNoTamper, tempDir, until, type FaultOutcome } from './harness.js';
 
 const sh = (cmd: string, args: string[], input?: string) => execFileSync(cmd, args, { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
 
@@ -114,9 +114,7 @@ export async function partition(opts: PartitionOptions): Promise<FaultOutcome> {
     out.expect(once.code === 0, `run --once after the partitions: ${once.stderr.slice(-800)}`);
     try {
       out.add(await compareWithHead(db, deviceId, state, await keyDigestOf(state)));
-      const tamper = await tamperEvents(db);
-      out.expect(tamper.length === 0, `tamper events: ${tamper.map((t) => t.code).join(', ')}`);
-      out.details.tamperEvents = tamper.length;
+      out.details.tamperEvents = await expectNoTamper(out, db);
     } finally {
       await db.close();
       await collector!.kill('SIGTERM');

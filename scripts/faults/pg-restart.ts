@@ -4,7 +4,7 @@
 // their session) and retry, and once the server is back everything is stored exactly once.
 import { join } from 'node:path';
 import { startPgCluster } from '../pg-cluster.js';
-import { CollectorProc, OutcomeBuilder, SimAgent, compare, sleep, storedRows, tamperEvents, tempDir, until, type FaultOutcome } from './harness.js';
+import { CollectorProc, OutcomeBuilder, SimAgent, compare, sleep, storedRows, expectNoTamper, tempDir, until, type FaultOutcome } from './harness.js';
 
 export interface PgRestartOptions {
   name?: string;
@@ -56,9 +56,7 @@ export async function pgRestart(opts: PgRestartOptions): Promise<FaultOutcome> {
     const db = await collector.openDb();
     try {
       for (const s of sims) out.add(compare(s.deviceId, s.produced, await storedRows(db, s.deviceId), s.key.digest));
-      const tamper = await tamperEvents(db);
-      out.expect(tamper.length === 0, `tamper events: ${tamper.map((t) => t.code).join(', ')}`);
-      out.details.tamperEvents = tamper.length;
+      out.details.tamperEvents = await expectNoTamper(out, db);
     } finally {
       await db.close();
     }

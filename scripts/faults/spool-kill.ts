@@ -5,7 +5,7 @@
 // up with the agent's whole chain: no E_BAD_ENVELOPE, no E_CHAIN_BREAK, no tamper event at all.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AGENT_CLI, CollectorProc, OutcomeBuilder, chainHead, compareWithHead, keyDigestOf, runNode, sleep, startNode, tamperEvents, tempDir, type FaultOutcome } from './harness.js';
+import { AGENT_CLI, CollectorProc, OutcomeBuilder, chainHead, compareWithHead, keyDigestOf, runNode, sleep, startNode, expectNoTamper, tempDir, type FaultOutcome } from './harness.js';
 
 export interface SpoolKillOptions {
   name?: string;
@@ -91,9 +91,7 @@ export async function spoolKill(opts: SpoolKillOptions): Promise<FaultOutcome> {
     const db = await collector.openDb();
     try {
       out.add(await compareWithHead(db, deviceId, state, await keyDigestOf(state)));
-      const tamper = await tamperEvents(db);
-      out.expect(tamper.length === 0, `tamper events: ${tamper.map((t) => t.code).join(', ')}`);
-      out.details.tamperEvents = tamper.length;
+      out.details.tamperEvents = await expectNoTamper(out, db);
     } finally {
       await db.close();
     }

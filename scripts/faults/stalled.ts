@@ -4,7 +4,7 @@
 // in flight, so the excess waits in the flooder's own buffers), and the ordinary agents beside them must
 // still be served. Resident memory of the collector child is sampled from /proc.
 import { join } from 'node:path';
-import { CollectorProc, OutcomeBuilder, SimAgent, compare, enrolKey, rssKiB, sleep, storedRows, tamperEvents, tempDir, until, type FaultOutcome } from './harness.js';
+import { CollectorProc, OutcomeBuilder, SimAgent, compare, enrolKey, rssKiB, sleep, storedRows, expectNoTamper, tempDir, until, type FaultOutcome } from './harness.js';
 import { attestation, handshake, hashOf } from './wire.js';
 
 export interface StalledOptions {
@@ -101,8 +101,7 @@ export async function stalledConsumer(opts: StalledOptions): Promise<FaultOutcom
       await until(async () => (await Promise.all(sims.map((s) => s.pending()))).every((n) => n === 0), 60_000, 'agents drained after the flood').catch((err: Error) => out.failures.push(err.message));
       for (const s of sims) await s.stop();
       for (const s of sims) out.add(compare(s.deviceId, s.produced, await storedRows(db, s.deviceId), s.key.digest));
-      const tamper = await tamperEvents(db);
-      out.expect(tamper.length === 0, `tamper events: ${tamper.map((t) => t.code).join(', ')}`);
+      const tamper = await expectNoTamper(out, db);
       out.details = {
         baselineRssMiB: +(baseline / 1024).toFixed(1),
         peakRssMiB: +(peak / 1024).toFixed(1),
@@ -114,7 +113,7 @@ export async function stalledConsumer(opts: StalledOptions): Promise<FaultOutcom
         rssSamplesMiB: samples.filter((_, i) => i % 4 === 3).map((k) => +(k / 1024).toFixed(0)),
         agentsStoredDuringFlood: storedDuring,
         agentsProducedDuringFlood: producedDuring,
-        tamperEvents: tamper.length,
+        tamperEvents: tamper,
       };
     } finally {
       await db.close();

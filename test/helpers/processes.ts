@@ -1,8 +1,8 @@
 // Real processes for end-to-end tests: the compiled CLIs (npm test builds first), started as children.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+export { freePort } from '../../scripts/free-port.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const COLLECTOR_CLI = `${root}dist/collector/cli.js`;
@@ -20,16 +20,6 @@ export async function cli(script: string, args: string[], opts: { timeoutMs?: nu
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 export interface Child {
   proc: ChildProcess;

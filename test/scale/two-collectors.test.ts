@@ -16,7 +16,7 @@ import { dbInitArgs } from '../helpers/db.js';
 import { LOGIN_RATE } from '../../collector/plugins/users.js';
 import { COLLECTOR_CLI, cli, freePort, start, until, type Child } from '../helpers/processes.js';
 import { webhookReceiver } from '../helpers/receivers.js';
-import { recordReliability } from '../helpers/reliability.js';
+import { recordReliability } from '../../scripts/reliability-record.js';
 
 const SECRET = 'two-collectors-secret-0123456789';
 let dir: { path: string; cleanup(): Promise<void> };
