@@ -8,6 +8,10 @@ import { VIGIL_VERSION } from '../protocol/version.js';
 import type { DeviceKey } from './keystore.js';
 import type { Spool } from './spool.js';
 import type { Enrolment } from './state.js';
+import { resumingConnect, type TlsSessionCache } from './tls-session.js';
+
+/** TLS session tickets per collector origin, for the life of the agent process. */
+const tlsSessions = new Map<string, TlsSessionCache>();
 
 export const HANDSHAKE_TIMEOUT_MS = 15_000;
 export const KEEPALIVE_MS = 30_000;
@@ -45,9 +49,12 @@ export class Session extends EventEmitter<SessionEvents> {
   static open(enrolment: Enrolment, key: DeviceKey, spool: Spool, now: () => Date = () => new Date(), opts: SessionOptions = {}): Promise<Session> {
     const url = new URL('/api/v1/stream', enrolment.url);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    let tls = tlsSessions.get(url.origin);
+    if (!tls) tlsSessions.set(url.origin, (tls = {}));
     const ws = new WebSocket(url, {
       ca: enrolment.caPem,
       rejectUnauthorized: true,
+      createConnection: url.protocol === 'wss:' ? (resumingConnect(tls) as never) : undefined,
       maxPayload: MAX_FRAME_BYTES,
       perMessageDeflate: false,
       handshakeTimeout: HANDSHAKE_TIMEOUT_MS,

@@ -44,6 +44,7 @@ import retentionPlugin from './plugins/retention.js';
 import { RetentionService } from './retention/service.js';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
+import { TLS_SESSION_LIFETIME_S, ticketKeysFor } from './tls.js';
 
 export interface AppDeps {
   db: Db;
@@ -140,7 +141,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   const services = buildServices(deps.db, deps.config, { dataRoot: deps.dataRoot, now, policy: store ? () => store.current().policy : undefined, alertsConfig: () => alertsStore.current() });
   const app = Fastify({
     logger: deps.logger ?? false,
-    https: deps.https ? { ...deps.https, ...SERVER_LIMITS.tls, ...SERVER_LIMITS.http } : null,
+    https: deps.https
+      ? { ...deps.https, ...SERVER_LIMITS.tls, ...SERVER_LIMITS.http, ticketKeys: ticketKeysFor(deps.https.key, now()), sessionTimeout: TLS_SESSION_LIFETIME_S }
+      : null,
     http: SERVER_LIMITS.http,
     bodyLimit: 64 * 1024,
     trustProxy: false,
@@ -157,6 +160,15 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   // All sockets of this process, stream sessions included: beyond the stream's own limit, room for the
   // dashboard and API; past that, new connections are closed at once instead of exhausting descriptors.
   app.server.maxConnections = deps.config.maxConnections + 1024;
+
+  // Session-ticket keys follow the UTC day (the same on every collector sharing the data directory).
+  if (deps.https) {
+    const key = deps.https.key;
+    const server = app.server as unknown as { setTicketKeys(keys: Buffer): void };
+    const rekey = setInterval(() => server.setTicketKeys(ticketKeysFor(key, now())), 60_000);
+    rekey.unref();
+    app.addHook('onClose', async () => clearInterval(rekey));
+  }
 
   // Node's headersTimeout starts with the first request byte on a TLS connection: one that completes the
   // handshake and then sends nothing would stay open. It gets the same bound.

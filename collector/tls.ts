@@ -1,7 +1,7 @@
 // Collector TLS material. On first start the collector creates its own CA and a server certificate
 // signed by it (node-forge builds the X.509 structures; keys come from node:crypto, which is native and
 // far faster than forge's pure-JS RSA). Operators may supply their own PEM files instead.
-import { generateKeyPairSync, createHash, randomBytes, X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, createHash, hkdfSync, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -120,4 +120,19 @@ export async function loadTlsMaterial(files: TlsFiles): Promise<TlsMaterial> {
   }
   const [caPem, certPem, keyPem] = await Promise.all([readFile(files.ca, 'utf8'), readFile(files.cert, 'utf8'), readFile(files.key, 'utf8')]);
   return { caPem, certPem, keyPem, caSha256: caFingerprint(caPem) };
+}
+
+/** How long a TLS session ticket stays valid (seconds): tickets are re-keyed each UTC day anyway. */
+export const TLS_SESSION_LIFETIME_S = 24 * 3600;
+
+/**
+ * Session-ticket keys for TLS resumption, derived from the server key and the UTC day. Every collector
+ * deployed with the same data directory (and each worker of one) derives the same keys, so an agent that
+ * reconnects to another collector, or to this one after a restart, resumes its TLS session instead of
+ * a full handshake (no RSA signature on the server). Resumption keeps a fresh (EC)DHE exchange (OpenSSL's
+ * psk_dhe_ke), so a leaked ticket key does not decrypt recorded traffic; the key changes daily.
+ */
+export function ticketKeysFor(keyPem: string, at: Date): Buffer {
+  const day = Math.floor(at.getTime() / 86_400_000);
+  return Buffer.from(hkdfSync('sha256', keyPem, 'vigil tls session tickets', `day ${day}`, 48));
 }

@@ -6,6 +6,7 @@ import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'n
 import { Agent as HttpsAgent, request } from 'node:https';
 import WebSocket from 'ws';
 import { backoffDelay } from '../agent/daemon.js';
+import { resumingConnect, type TlsSessionCache } from '../agent/tls-session.js';
 import { keyIdOf, publicKeyDigest } from '../protocol/keys.js';
 import { ENROL_PROOF_TYPE, MAX_FRAME_BYTES, PROTOCOL_VERSION, SESSION_PROOF_TYPE, signProof } from '../protocol/messages.js';
 import { allChecks, predicateFor, signedEnvelope, simFacts, type SimDevice } from './fleet-sim.js';
@@ -23,6 +24,8 @@ export interface Identity {
   /** Last sequence this device created and had acked, and that envelope's sha256 (null: none yet). */
   headSeq: number;
   headHash: string | null;
+  /** The TLS session ticket last received (base64): a real agent keeps it in memory across a collector restart. */
+  tlsSession?: string;
 }
 
 /** Counters shared by all agents of one process; the process reports them. */
@@ -194,6 +197,8 @@ export interface AgentEnv {
   stopping(): boolean;
   /** Called when the agent's spool is empty after a welcome or an ack. */
   onDrained(agent: SimAgent): void;
+  /** Offer the last TLS session ticket on reconnect (as the agent does); false: a full handshake every time. */
+  resumeTls: boolean;
 }
 
 export class SimAgent {
@@ -207,6 +212,8 @@ export class SimAgent {
   /** Has had a welcome at least once in this run. */
   welcomed = false;
   private lastCreated: { seq: number; hash: string | null };
+  /** The identity's TLS session ticket, as the agent's in-memory cache. */
+  private readonly tls: TlsSessionCache;
 
   constructor(
     private readonly env: AgentEnv,
@@ -215,6 +222,14 @@ export class SimAgent {
     readonly localAddress: string,
   ) {
     this.lastCreated = { seq: identity.headSeq, hash: identity.headHash };
+    this.tls = {
+      get session() {
+        return identity.tlsSession === undefined ? undefined : Buffer.from(identity.tlsSession, 'base64');
+      },
+      set session(ticket: Buffer | undefined) {
+        identity.tlsSession = ticket?.toString('base64');
+      },
+    };
   }
 
   get pending(): number {
@@ -246,6 +261,7 @@ export class SimAgent {
     const ws = new WebSocket(this.env.streamUrl, {
       ca: this.env.target.caPem,
       rejectUnauthorized: true,
+      createConnection: this.env.resumeTls ? (resumingConnect(this.tls) as never) : undefined,
       maxPayload: MAX_FRAME_BYTES,
       perMessageDeflate: false,
       handshakeTimeout: HANDSHAKE_TIMEOUT_MS,

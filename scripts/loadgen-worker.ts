@@ -20,6 +20,8 @@ export interface WorkerPlan {
   enrolConcurrency: number;
   /** New connections opened per second by this worker (0: as fast as possible). */
   connectRate: number;
+  /** Resume TLS sessions with the last ticket (as the agent does). */
+  tlsResume: boolean;
 }
 
 export type ParentMsg = { type: 'plan'; plan: WorkerPlan } | { type: 'stop' };
@@ -61,6 +63,7 @@ async function run(plan: WorkerPlan): Promise<void> {
     streamUrl,
     counters,
     stopping: () => stopping,
+    resumeTls: plan.tlsResume,
     onDrained(agent) {
       if (!agent.welcomed) return;
       drained.add(agent.identity.index);

@@ -2,7 +2,8 @@
 // collector, from separate worker processes. Each agent has its own P-256 key, enrols over HTTPS with a
 // token, holds a real TLS WebSocket session from its own loopback source address, sends realistic signed
 // attestations (scripts/fleet-sim.ts) and behaves like the real agent: hello with proof, window from
-// welcome, resume from welcome.lastSeq, jittered reconnect backoff, no resend of an acked sequence.
+// welcome, resume from welcome.lastSeq, jittered reconnect backoff, TLS session resumption with the last
+// ticket (--no-tls-resume: full handshakes), no resend of an acked sequence.
 //
 // Progress goes to stderr every 2 s; --json prints one summary object on stdout at the end. Forked with an
 // IPC channel (as `npm run bench` does), it also sends {type:'progress'|'summary'} messages to its parent.
@@ -43,6 +44,7 @@ interface Options {
   enrolConcurrency: number;
   connectRate: number;
   role: string;
+  tlsResume: boolean;
 }
 
 /** The counters of every worker added up (without the latency samples), and what the run measured. */
@@ -100,6 +102,7 @@ function parseOptions(argv: string[]): Options {
     .option('--hold <s>', 'with --until-drained: keep the sessions open S more seconds', int('hold'), 0)
     .option('--enrol-concurrency <n>', 'enrolments in flight per worker process', int('enrol-concurrency'), 16)
     .option('--connect-rate <n>', 'new sessions per second across all workers (0: all at once)', int('connect-rate'), 0)
+    .option('--no-tls-resume', 'a full TLS handshake on every connection (agents resume with their last session ticket)')
     .addOption(new Option('--role <role>', 'role of the token made with --data').default('workstation'))
     .option('--json', 'print a JSON summary on stdout at the end', false)
     .parse(argv);
@@ -252,6 +255,7 @@ async function main(): Promise<void> {
       spool: o.spool,
       enrolConcurrency: o.enrolConcurrency,
       connectRate: o.connectRate / procs,
+      tlsResume: o.tlsResume,
     };
     child.send({ type: 'plan', plan } satisfies ParentMsg);
   }

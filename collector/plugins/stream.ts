@@ -238,8 +238,11 @@ async function streamPlugin(app: FastifyInstance, opts: StreamOptions): Promise<
     };
     sessions.add(s);
     pending.set(s.remote, (pending.get(s.remote) ?? 0) + 1);
+    // The timeout is for a peer that says nothing: a hello that arrived and waits for its database
+    // round trips (a reconnect storm queues thousands) is not cut off, or its agent would come back and
+    // queue again.
     const helloTimer = setTimeout(() => {
-      if (!s.device && !s.closed) reject(s, 'E_HELLO_TIMEOUT', `no hello within ${opts.helloTimeoutMs} ms`);
+      if (!s.device && !s.closed && s.inFlight === 0) reject(s, 'E_HELLO_TIMEOUT', `no hello within ${opts.helloTimeoutMs} ms`);
     }, opts.helloTimeoutMs);
     ws.on('message', (data, isBinary) => onMessage(s, data, isBinary));
     ws.on('error', (err) => app.log.debug({ err, remote: s.remote }, 'stream socket error'));

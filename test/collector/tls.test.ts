@@ -2,11 +2,14 @@ import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTlsMaterial, caFingerprint } from '../../collector/tls.js';
+import type { TLSSocket } from 'node:tls';
+import WebSocket from 'ws';
+import { createTlsMaterial, caFingerprint, ticketKeysFor } from '../../collector/tls.js';
+import { resumingConnect, type TlsSessionCache } from '../../agent/tls-session.js';
 import { initDataDir, startCollector } from '../../collector/server.js';
 import { saveConfig } from '../../collector/config.js';
 import { fetchPinnedCa } from '../../agent/http.js';
-import { tempDir } from '../helpers/collector.js';
+import { startTestCollector, tempDir } from '../helpers/collector.js';
 import { dbOverrides } from '../helpers/db.js';
 
 describe('collector TLS material', () => {
@@ -66,6 +69,66 @@ describe('collector TLS material', () => {
       await expect(initDataDir(dir.path, { tls: { ca: join(dir.path, 'nope.pem'), cert: join(dir.path, 'x.pem'), key: join(dir.path, 'y.pem') } })).rejects.toMatchObject({ code: 'E_CONFIG' });
     } finally {
       await dir.cleanup();
+    }
+  });
+});
+
+describe('TLS session resumption', () => {
+  it('derives the ticket keys from the server key and the UTC day', () => {
+    const a = createTlsMaterial(['127.0.0.1']);
+    const b = createTlsMaterial(['127.0.0.1']);
+    const day = new Date('2026-12-05T10:00:00Z');
+    expect(ticketKeysFor(a.keyPem, day)).toHaveLength(48);
+    expect(ticketKeysFor(a.keyPem, new Date('2026-12-05T23:59:59Z'))).toEqual(ticketKeysFor(a.keyPem, day));
+    expect(ticketKeysFor(a.keyPem, new Date('2026-12-06T00:00:00Z'))).not.toEqual(ticketKeysFor(a.keyPem, day));
+    expect(ticketKeysFor(b.keyPem, day)).not.toEqual(ticketKeysFor(a.keyPem, day));
+  });
+
+  /** Opens the stream the way the agent does; resolves with whether TLS resumed, once the challenge came and a ticket is held. */
+  async function connectOnce(url: string, caPem: string, cache: TlsSessionCache): Promise<boolean> {
+    let socket: TLSSocket | undefined;
+    const connect = resumingConnect(cache);
+    const ws = new WebSocket(url.replace(/^https/, 'wss') + '/api/v1/stream', {
+      ca: caPem,
+      rejectUnauthorized: true,
+      createConnection: ((opts: Parameters<typeof connect>[0]) => (socket = connect(opts))) as never,
+    });
+    const before = cache.session;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        ws.once('message', () => resolve());
+        ws.once('error', reject);
+      });
+      // The ticket of this connection arrives with or after the handshake.
+      for (let i = 0; i < 100 && cache.session === before; i++) await new Promise((r) => setTimeout(r, 20));
+      return socket!.isSessionReused();
+    } finally {
+      ws.terminate();
+    }
+  }
+
+  it('resumes after a collector restart and on another collector of the same data directory, and falls back elsewhere', async () => {
+    const a = await startTestCollector();
+    const other = await startTestCollector();
+    try {
+      const cache: TlsSessionCache = {};
+      expect(await connectOnce(a.url, a.caPem, cache)).toBe(false);
+      expect(cache.session).toBeInstanceOf(Buffer);
+      expect(await connectOnce(a.url, a.caPem, cache)).toBe(true);
+      await a.close();
+      // The same data directory again, as after a restart or on a second collector behind the balancer.
+      const again = await startCollector(a.dataDir);
+      try {
+        expect(await connectOnce(again.url, again.caPem, cache)).toBe(true);
+      } finally {
+        await again.close();
+      }
+      // A collector with another key cannot read the ticket: a full handshake, checked against the pin.
+      expect(await connectOnce(other.url, other.caPem, cache)).toBe(false);
+      await expect(connectOnce(other.url, a.caPem, {})).rejects.toThrow(/self.signed|certificate/i);
+    } finally {
+      await other.cleanup();
+      await a.cleanup().catch(() => undefined);
     }
   });
 });
