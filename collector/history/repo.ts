@@ -1,18 +1,10 @@
 import type { CheckStatus } from '../../protocol/checks/index.js';
+import { chunks } from '../db/rows.js';
 import type { Queryable, SqlValue } from '../db/types.js';
 import type { CheckState, Transition } from './state.js';
 
 const STATE_COLUMNS = `device_id, check_id, status, reason, since_seq, since_at, last_seq, last_at, first_failed_seq, first_failed_at,
   last_passed_seq, last_passed_at`;
-
-/** Rows per multi-row statement, so that one stays far below either engine's limit on bound values. */
-const ROWS_PER_STATEMENT = 250;
-
-function chunked<T>(rows: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) out.push(rows.slice(i, i + ROWS_PER_STATEMENT));
-  return out;
-}
 
 export const checkStateRepo = {
   forDevice(q: Queryable, deviceId: string) {
@@ -21,7 +13,7 @@ export const checkStateRepo = {
   /** The states of several devices (one ingest batch) in one read. */
   async forDevices(q: Queryable, deviceIds: readonly string[]): Promise<CheckState[]> {
     const out: CheckState[] = [];
-    for (const ids of chunked(deviceIds)) {
+    for (const ids of chunks(deviceIds, 1)) {
       out.push(...(await q.all<CheckState>(`SELECT ${STATE_COLUMNS} FROM check_state WHERE device_id IN (${ids.map(() => '?').join(', ')})`, ids)));
     }
     return out;
@@ -31,7 +23,7 @@ export const checkStateRepo = {
    * may appear once per statement (PostgreSQL refuses to update a row twice in one).
    */
   async upsertAll(q: Queryable, rows: readonly CheckState[]) {
-    for (const part of chunked(rows)) {
+    for (const part of chunks(rows, 12)) {
       const values = part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
       const params = part.flatMap((r) => [
         r.device_id, r.check_id, r.status, r.reason, r.since_seq, r.since_at, r.last_seq, r.last_at,
@@ -51,7 +43,7 @@ export const checkStateRepo = {
 
 export const transitionsRepo = {
   async insertAll(q: Queryable, rows: readonly Transition[]) {
-    for (const part of chunked(rows)) {
+    for (const part of chunks(rows, 8)) {
       const values = part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
       const params = part.flatMap((t) => [t.device_id, t.check_id, t.seq, t.status, t.collected_at, t.prev_status, t.prev_seq, t.prev_collected_at]);
       await q.run(

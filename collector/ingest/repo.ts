@@ -1,21 +1,6 @@
 import type { CheckStatus } from '../../protocol/checks/index.js';
+import { chunks, insertRows } from '../db/rows.js';
 import type { Queryable, SqlValue } from '../db/types.js';
-
-/**
- * Bound values per statement when many rows go in one INSERT: SQLite allows 32,766 and PostgreSQL 65,535,
- * and statements of a few thousand values bind and plan faster than ones at the limit.
- */
-const MAX_VALUES = 4000;
-
-/** One multi-row INSERT per chunk of rows. */
-export async function insertRows(q: Queryable, head: string, perRow: number, rows: readonly SqlValue[][]): Promise<void> {
-  const tuple = `(${new Array(perRow).fill('?').join(', ')})`;
-  const step = Math.max(1, Math.floor(MAX_VALUES / perRow));
-  for (let i = 0; i < rows.length; i += step) {
-    const part = rows.slice(i, i + step);
-    await q.run(`${head} VALUES ${part.map(() => tuple).join(', ')}`, part.flat());
-  }
-}
 
 export interface StreamDevice {
   id: string;
@@ -37,9 +22,6 @@ export interface StoredResult {
 }
 
 export const streamDevicesRepo = {
-  byId(q: Queryable, id: string) {
-    return q.get<StreamDevice>('SELECT id, public_key_pem, key_digest, role, revoked_at, last_seq, last_hash FROM devices WHERE id = ?', [id]);
-  },
   /**
    * The devices of one ingest batch, in id order. On PostgreSQL their rows are locked (FOR UPDATE) for the
    * rest of the transaction: a device is the unit another collector may be ingesting at the same moment
@@ -51,27 +33,59 @@ export const streamDevicesRepo = {
       ids,
     );
   },
-  /** A session started: when, and the device clock's offset from ours (device minus collector, ms). */
-  sessionStarted(q: Queryable, id: string, at: string, skewMs: number) {
-    return q.run('UPDATE devices SET last_seen_at = ?, last_clock_skew_ms = ? WHERE id = ?', [at, skewMs, id]);
+  /** The stream's view of many devices at once (the hellos of a reconnect storm), one query per chunk. */
+  async byIds(q: Queryable, ids: readonly string[]): Promise<StreamDevice[]> {
+    const out: StreamDevice[] = [];
+    for (const part of chunks(ids, 1)) {
+      out.push(...(await q.all<StreamDevice>(`SELECT id, public_key_pem, key_digest, role, revoked_at, last_seq, last_hash FROM devices WHERE id IN (${part.map(() => '?').join(', ')})`, part)));
+    }
+    return out;
   },
-  advance(
-    q: Queryable,
-    id: string,
-    seq: number,
-    hash: string,
-    at: string,
-    d: { hostname: string; osPlatform: string; osName: string; osVersion: string; arch: string; serial: string | null; model: string | null; agentVersion: string },
-    /** The last_seq this update follows; seq - 1 except after a gap marker. */
-    expectedLastSeq = seq - 1,
-  ) {
-    return q.run(
-      `UPDATE devices SET last_seq = ?, last_hash = ?, last_seen_at = ?, last_attested_at = ?, hostname = ?, os_platform = ?, os_name = ?,
-         os_version = ?, arch = ?, serial = ?, model = ?, agent_version = ? WHERE id = ? AND last_seq = ?`,
-      [seq, hash, at, at, d.hostname, d.osPlatform, d.osName, d.osVersion, d.arch, d.serial, d.model, d.agentVersion, id, expectedLastSeq],
-    );
+  /** Sessions started: when, and each device clock's offset from ours (device minus collector, ms). */
+  async sessionsStarted(q: Queryable, rows: readonly { id: string; at: string; skewMs: number }[]): Promise<void> {
+    for (const part of chunks(rows, 3)) {
+      await q.run(
+        `UPDATE devices SET last_seen_at = v.column2, last_clock_skew_ms = CAST(v.column3 AS INTEGER)
+           FROM (VALUES ${part.map(() => '(?, ?, ?)').join(', ')}) AS v WHERE devices.id = v.column1`,
+        part.flatMap((r) => [r.id, r.at, Math.round(r.skewMs)]),
+      );
+    }
+  },
+  /**
+   * Moves the heads of many devices in one statement per chunk, each only if its last_seq is still the one
+   * the batch read. Returns the ids that moved.
+   */
+  async advanceAll(q: Queryable, rows: readonly DeviceAdvance[]): Promise<Set<string>> {
+    const moved = new Set<string>();
+    for (const part of chunks(rows, 13)) {
+      const updated = await q.all<{ id: string }>(
+        `UPDATE devices SET last_seq = CAST(v.column2 AS INTEGER), last_hash = v.column3, last_seen_at = v.column4, last_attested_at = v.column4,
+           hostname = v.column5, os_platform = v.column6, os_name = v.column7, os_version = v.column8, arch = v.column9,
+           serial = v.column10, model = v.column11, agent_version = v.column12
+           FROM (VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}) AS v
+           WHERE devices.id = v.column1 AND devices.last_seq = CAST(v.column13 AS INTEGER) RETURNING devices.id`,
+        part.flatMap((r) => {
+          const d = r.device;
+          return [r.id, r.seq, r.hash, r.at, d.hostname, d.osPlatform, d.osName, d.osVersion, d.arch, d.serial, d.model, d.agentVersion, r.expectedLastSeq];
+        }),
+      );
+      for (const u of updated) moved.add(u.id);
+    }
+    return moved;
   },
 };
+
+/** A device head moving to seq (and hash), with what the newest attestation says about the device. */
+export interface DeviceAdvance {
+  id: string;
+  seq: number;
+  hash: string;
+  at: string;
+  device: { hostname: string; osPlatform: string; osName: string; osVersion: string; arch: string; serial: string | null; model: string | null; agentVersion: string };
+  /** The last_seq this update follows; seq - 1 except after a gap marker. */
+  expectedLastSeq: number;
+}
+
 
 export interface IngestDevice {
   id: string;

@@ -21,6 +21,7 @@ import { envelopesRepo, resultsRepo, streamDevicesRepo, tamperRepo, type IngestD
 import { checkStateRepo, transitionsRepo } from '../history/repo.js';
 import { advance, type CheckState, type Transition } from '../history/state.js';
 import type { AlertsService } from '../alerts/service.js';
+import { Coalescer } from './coalesce.js';
 
 export interface IngestLimits {
   maxClockSkewMs: number;
@@ -85,12 +86,21 @@ export class IngestService {
     private readonly alerts: AlertsService | null = null,
   ) {}
 
+  /** Hellos arriving together (a reconnect storm) look their devices up in one query per batch. */
+  private readonly lookups = new Coalescer<string, null, StreamDevice>(
+    async (batch) => new Map((await streamDevicesRepo.byIds(this.db, [...batch.keys()])).map((d) => [d.id, d])),
+  );
+  /** ... and record their session starts in one transaction per batch. */
+  private readonly starts = new Coalescer<string, { at: string; skewMs: number }, void>((batch) =>
+    this.db.tx((q) => streamDevicesRepo.sessionsStarted(q, [...batch].map(([id, s]) => ({ id, ...s })))),
+  );
+
   device(id: string): Promise<StreamDevice | undefined> {
-    return streamDevicesRepo.byId(this.db, id);
+    return this.lookups.call(id, null);
   }
 
   async sessionStarted(id: string, skewMs: number): Promise<void> {
-    await this.db.tx((q) => streamDevicesRepo.sessionStarted(q, id, this.now().toISOString(), skewMs));
+    await this.starts.call(id, { at: this.now().toISOString(), skewMs });
   }
 
   /**
@@ -214,22 +224,25 @@ export class IngestService {
         }
       }
     }
+    const moving = [...heads.values()].filter((h) => h.accepted.length);
+    const moved = await streamDevicesRepo.advanceAll(
+      q,
+      moving.map((head) => {
+        const last = head.accepted[head.accepted.length - 1]!.item.statement.predicate;
+        const d = last.device;
+        return {
+          id: head.row.id,
+          seq: head.lastSeq,
+          hash: head.lastHash!,
+          at: receivedAt,
+          device: { hostname: d.hostname, osPlatform: d.os.platform, osName: d.os.name, osVersion: d.os.version, arch: d.arch, serial: d.serial ?? null, model: d.model ?? null, agentVersion: last.agent.version },
+          expectedLastSeq: head.row.last_seq,
+        };
+      }),
+    );
     const accepted: Admitted[] = [];
-    for (const head of heads.values()) {
-      if (!head.accepted.length) continue;
-      const last = head.accepted[head.accepted.length - 1]!;
-      const d = last.item.statement.predicate.device;
-      const advanced = await streamDevicesRepo.advance(q, head.row.id, head.lastSeq, head.lastHash!, receivedAt, {
-        hostname: d.hostname,
-        osPlatform: d.os.platform,
-        osName: d.os.name,
-        osVersion: d.os.version,
-        arch: d.arch,
-        serial: d.serial ?? null,
-        model: d.model ?? null,
-        agentVersion: last.item.statement.predicate.agent.version,
-      }, head.row.last_seq);
-      if (advanced.changes !== 1) {
+    for (const head of moving) {
+      if (!moved.has(head.row.id)) {
         // Another writer moved this device since it was read. Not possible while transactions on a device
         // are serialised (SQLite, or the row lock on PostgreSQL); if it happens, these attestations are
         // refused before any write of theirs and the agent sends them again.

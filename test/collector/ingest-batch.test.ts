@@ -3,6 +3,7 @@
 // one database ingesting the same device serialise on the device row.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IngestService, type IngestOutcome } from '../../collector/ingest/service.js';
+import { streamDevicesRepo } from '../../collector/ingest/repo.js';
 import { DEFAULT_POLICY } from '../../protocol/policy.js';
 import { countEnvelopes, enrolTestDevice, envelopeFor, sha256, startTestCollector, tamperCodes, type TestDevice } from '../helpers/collector.js';
 
@@ -92,5 +93,55 @@ describe('ingest batches', () => {
       expect((await c.services.ingest.device(d.id))!.last_seq).toBe(30);
       expect(await tamperCodes(c, d.id)).toEqual([]);
     }
+  });
+
+  it('moves many device heads in one statement, only those still at the sequence the batch read', async () => {
+    const [a, b] = [await enrolTestDevice(c), await enrolTestDevice(c)];
+    const device = { hostname: 'moved', osPlatform: 'linux', osName: 'Debian', osVersion: '12', arch: 'x64', serial: null, model: 'M1', agentVersion: '9.9.9' };
+    const at = '2026-01-02T03:04:05.000Z';
+    const moved = await c.db.tx((q) =>
+      streamDevicesRepo.advanceAll(q, [
+        { id: a.id, seq: 1, hash: 'a'.repeat(64), at, device, expectedLastSeq: 0 },
+        { id: b.id, seq: 6, hash: 'b'.repeat(64), at, device, expectedLastSeq: 5 },
+      ]),
+    );
+    expect([...moved]).toEqual([a.id]);
+    const rows = await c.db.all<{ id: string; last_seq: number; last_hash: string | null; hostname: string; model: string | null; agent_version: string; last_attested_at: string | null }>(
+      'SELECT id, last_seq, last_hash, hostname, model, agent_version, last_attested_at FROM devices WHERE id IN (?, ?) ORDER BY id',
+      [a.id, b.id],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(a.id)).toMatchObject({ last_seq: 1, last_hash: 'a'.repeat(64), hostname: 'moved', model: 'M1', agent_version: '9.9.9', last_attested_at: at });
+    expect(byId.get(b.id)).toMatchObject({ last_seq: 0, last_hash: null });
+    expect(byId.get(b.id)!.hostname).not.toBe('moved');
+  });
+
+  it('records many session starts in one statement, each with its own time and clock offset', async () => {
+    const [a, b] = [await enrolTestDevice(c), await enrolTestDevice(c)];
+    await c.db.tx((q) =>
+      streamDevicesRepo.sessionsStarted(q, [
+        { id: a.id, at: '2026-01-02T00:00:00.000Z', skewMs: -1500.4 },
+        { id: b.id, at: '2026-01-03T00:00:00.000Z', skewMs: 42 },
+      ]),
+    );
+    const rows = await c.db.all<{ id: string; last_seen_at: string; last_clock_skew_ms: number }>('SELECT id, last_seen_at, last_clock_skew_ms FROM devices WHERE id IN (?, ?)', [a.id, b.id]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(a.id)).toMatchObject({ last_seen_at: '2026-01-02T00:00:00.000Z', last_clock_skew_ms: -1500 });
+    expect(byId.get(b.id)).toMatchObject({ last_seen_at: '2026-01-03T00:00:00.000Z', last_clock_skew_ms: 42 });
+  });
+
+  it('hellos arriving together are looked up and recorded together, each with its own answer', async () => {
+    const devices = [await enrolTestDevice(c), await enrolTestDevice(c), await enrolTestDevice(c)];
+    const found = await Promise.all([...devices.map((d) => c.services.ingest.device(d.id)), c.services.ingest.device('no-such-device')]);
+    expect(found.map((d) => d?.id)).toEqual([...devices.map((d) => d.id), undefined]);
+    expect(found[0]!.public_key_pem).toContain('PUBLIC KEY');
+    await Promise.all(devices.map((d, i) => c.services.ingest.sessionStarted(d.id, i * 1000)));
+    const rows = await c.db.all<{ id: string; last_clock_skew_ms: number; last_seen_at: string | null }>(
+      `SELECT id, last_clock_skew_ms, last_seen_at FROM devices WHERE id IN (?, ?, ?)`,
+      devices.map((d) => d.id),
+    );
+    const skew = new Map(rows.map((r) => [r.id, r.last_clock_skew_ms]));
+    expect(devices.map((d) => skew.get(d.id))).toEqual([0, 1000, 2000]);
+    expect(rows.every((r) => r.last_seen_at !== null)).toBe(true);
   });
 });
