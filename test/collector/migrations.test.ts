@@ -56,3 +56,27 @@ describe('migration 3 (history backfill)', () => {
     }
   });
 });
+
+describe('SQLite file layout', () => {
+  it('creates a new database with 16 KiB pages in WAL mode and leaves an existing one at its page size', async () => {
+    const fresh = await openSqlite(join(dir.path, 'fresh.sqlite'));
+    try {
+      expect(await fresh.get('PRAGMA page_size')).toEqual({ page_size: 16384 });
+      expect(await fresh.get('PRAGMA journal_mode')).toEqual({ journal_mode: 'wal' });
+    } finally {
+      await fresh.close();
+    }
+    const file = join(dir.path, 'old-pages.sqlite');
+    const raw = new sqlite3.Database(file);
+    await exec(raw, 'PRAGMA page_size = 4096; CREATE TABLE t (x INTEGER)');
+    await new Promise<void>((res) => raw.close(() => res()));
+    const old = await openSqlite(file);
+    try {
+      expect(await old.get('PRAGMA page_size')).toEqual({ page_size: 4096 });
+      expect(await old.get<{ n: number }>('SELECT COUNT(*) AS n FROM schema_migrations')).toEqual({ n: MIGRATIONS.length });
+    } finally {
+      await old.close();
+    }
+  });
+});
+
