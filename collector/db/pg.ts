@@ -121,12 +121,43 @@ async function migrate(pool: pg.Pool): Promise<void> {
       await client.query(pgDialect(m.sql));
       await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
     }
+    await compressEvidenceWithLz4(client);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw new VigilError('E_DATABASE', `PostgreSQL migration failed: ${(err as Error).message}`);
   } finally {
     client.release();
+  }
+}
+
+/** The large values every attestation writes: the envelope as received and each check's facts. */
+const EVIDENCE_COLUMNS = [
+  ['envelopes', 'bytes'],
+  ['check_results', 'facts_json'],
+] as const;
+
+/**
+ * TOAST compresses those values with pglz by default; lz4 costs the server a fraction of the CPU for a
+ * similar size (bench:ingest on PostgreSQL, 100 agents: 380-490 attestations/s with pglz, 496-509 with
+ * lz4). Applied once (the ALTER takes a short exclusive lock), only to values written from then on, and
+ * skipped on a server built without lz4.
+ */
+async function compressEvidenceWithLz4(client: pg.PoolClient): Promise<void> {
+  const { rows } = await client.query<{ table: string; column: string }>(
+    `SELECT c.relname AS table, a.attname AS column FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+      WHERE c.relnamespace = current_schema()::regnamespace AND a.attcompression = 'l'`,
+  );
+  const done = new Set(rows.map((r) => `${r.table}.${r.column}`));
+  for (const [table, column] of EVIDENCE_COLUMNS) {
+    if (done.has(`${table}.${column}`)) continue;
+    await client.query('SAVEPOINT lz4');
+    try {
+      await client.query(`ALTER TABLE ${table} ALTER COLUMN ${column} SET COMPRESSION lz4`);
+    } catch {
+      await client.query('ROLLBACK TO SAVEPOINT lz4');
+      return;
+    }
   }
 }
 

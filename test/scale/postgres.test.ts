@@ -22,6 +22,31 @@ describe('PostgreSQL driver', () => {
     }
   });
 
+  it('stores envelopes and facts compressed with lz4, set once, and reads them back byte for byte', async () => {
+    const url = await freshPgUrl();
+    const first = await openPostgres(url, { max: 1 });
+    await first.close();
+    const db = await openPostgres(url, { max: 1 });
+    try {
+      const cols = await db.all<{ col: string; c: string }>(
+        `SELECT c.relname || '.' || a.attname AS col, a.attcompression AS c FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+          WHERE (c.relname, a.attname) IN (('envelopes', 'bytes'), ('check_results', 'facts_json')) ORDER BY 1`,
+      );
+      expect(cols).toEqual([
+        { col: 'check_results.facts_json', c: 'l' },
+        { col: 'envelopes.bytes', c: 'l' },
+      ]);
+      await db.run("INSERT INTO devices (id, public_key_pem, key_digest, role, hostname, enrolled_at) VALUES ('d', 'pem', 'k', 'workstation', 'h', '2026-01-01T00:00:00.000Z')");
+      const bytes = Buffer.from(JSON.stringify({ payload: 'x'.repeat(40_000), n: [1, 2, 3] }));
+      await db.run("INSERT INTO envelopes (device_id, seq, sha256, bytes, collected_at, received_at, policy_version) VALUES ('d', 1, 'h', ?, 't', 't', 'p')", [bytes]);
+      const back = await db.get<{ bytes: Buffer; method: string }>("SELECT bytes, pg_column_compression(bytes) AS method FROM envelopes WHERE device_id = 'd'");
+      expect(back!.method).toBe('lz4');
+      expect(Buffer.compare(back!.bytes, bytes)).toBe(0);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('a job lease is held by one collector until it expires; the holder renews it', async () => {
     const db = await openPostgres(await freshPgUrl(), { max: 4 });
     try {
