@@ -34,6 +34,24 @@ export interface AgentContext {
 export const BACKOFF_BASE_MS = 1000;
 export const BACKOFF_MAX_MS = 5 * 60_000;
 
+/**
+ * Ceiling while the collector's address answers but nothing listens on its port (connection refused): the
+ * collector is restarting. Refusals cost the collector's host a reset each, no TLS, so agents keep trying
+ * every few seconds and a restarted collector has its fleet back within seconds, spread by the jitter, not
+ * after the minutes the ceiling grows to for unreachable networks and overloaded or failing collectors.
+ */
+export const REFUSED_BACKOFF_MAX_MS = 10_000;
+
+/** The ceiling for the next delay after a failure (maxMs: the agent's configured ceiling). */
+export function backoffCeiling(refused: boolean, maxMs = BACKOFF_MAX_MS): number {
+  return refused ? Math.min(maxMs, REFUSED_BACKOFF_MAX_MS) : maxMs;
+}
+
+/** A connection the collector's host refused (transport.ts keeps the system error code in details). */
+export function isRefused(err: unknown): boolean {
+  return err instanceof VigilError && err.code === 'E_CONNECT' && err.details.includes('ECONNREFUSED');
+}
+
 /** Full-jitter exponential backoff: uniform in [base/4, min(max, base·2^attempt)]. */
 export function backoffDelay(attempt: number, random: () => number = Math.random, base = BACKOFF_BASE_MS, max = BACKOFF_MAX_MS): number {
   const ceiling = Math.min(max, base * 2 ** Math.min(attempt, 30));
@@ -98,7 +116,8 @@ export async function runOnce(ctx: AgentContext, timeoutMs: number): Promise<{ s
       if (lastError.code === 'E_CA_PIN_MISMATCH') break;
     }
     ctx.log(`delivery attempt ${attempt + 1} failed: ${lastError?.code ?? 'closed'} ${lastError?.message ?? ''}`);
-    await sleep(Math.min(backoffDelay(attempt++, Math.random, BACKOFF_BASE_MS, ctx.connection?.maxBackoffMs), Math.max(0, deadline - ctx.deps.now())));
+    const ceiling = backoffCeiling(isRefused(lastError), ctx.connection?.maxBackoffMs);
+    await sleep(Math.min(backoffDelay(attempt++, Math.random, BACKOFF_BASE_MS, ceiling), Math.max(0, deadline - ctx.deps.now())));
   }
   const pending = (await ctx.spool.pendingSeqs()).length;
   throw new VigilError(
@@ -150,6 +169,7 @@ export async function runDaemon(ctx: AgentContext, signal: AbortSignal, interval
 
   let attempt = 0;
   while (!signal.aborted) {
+    let failure: unknown = null;
     try {
       session = await Session.open(ctx.enrolment, ctx.key, ctx.spool, undefined, { keepaliveMs: ctx.connection?.keepaliveMs });
       attempt = 0;
@@ -167,10 +187,11 @@ export async function runDaemon(ctx: AgentContext, signal: AbortSignal, interval
       ctx.log(`disconnected${err ? `: ${err.code} ${err.message}` : ''}`);
       ctx.onConnection?.('disconnected', err ? `${err.code} ${err.message}` : undefined);
     } catch (err) {
+      failure = err;
       ctx.log(`connect failed: ${err instanceof VigilError ? `${err.code} ` : ''}${(err as Error).message}`);
       ctx.onConnection?.('disconnected', (err as Error).message);
     }
-    const delay = backoffDelay(attempt++, Math.random, BACKOFF_BASE_MS, ctx.connection?.maxBackoffMs);
+    const delay = backoffDelay(attempt++, Math.random, BACKOFF_BASE_MS, backoffCeiling(isRefused(failure), ctx.connection?.maxBackoffMs));
     ctx.log(`reconnecting in ${(delay / 1000).toFixed(1)} s`);
     await sleep(delay, signal);
   }

@@ -70,7 +70,7 @@ export class Session extends EventEmitter<SessionEvents> {
       ws.on('error', (err: Error & { code?: string }) => {
         const e = /certificate|self.signed|unable to verify|altname/i.test(err.message)
           ? new VigilError('E_CA_PIN_MISMATCH', `collector certificate is not issued by the pinned CA: ${err.message}`)
-          : new VigilError('E_CONNECT', `cannot reach ${url.origin}: ${err.message}`);
+          : new VigilError('E_CONNECT', `cannot reach ${url.origin}: ${err.message}`, err.code ? [err.code] : []);
         if (session) session.lastError ??= e;
         else fail(e);
       });

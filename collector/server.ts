@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import { ensureExportKey, loadExportKey } from './export/signing-key.js';
 import { POLICY_FILE, PolicyStore, ensurePolicyFile } from './policy/store.js';
 
+/** Pending connections the kernel queues for accept (capped by net.core.somaxconn, 4096 on current kernels). */
+export const LISTEN_BACKLOG = 4096;
+
 export interface InitResult {
   dir: DataDir;
   config: CollectorConfig;
@@ -84,7 +87,9 @@ export async function startCollector(
   });
   // The policy watcher stops before the database closes (storage closes it on app close).
   app.addHook('onClose', async () => policy.close());
-  await app.listen({ host: config.host, port: config.port });
+  // A reconnect storm opens thousands of connections within a second; Node's default accept backlog (511)
+  // overflows and the kernel drops the handshakes it cannot queue (agents see resets and back off).
+  await app.listen({ host: config.host, port: config.port, backlog: LISTEN_BACKLOG });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = publicUrlOf(config, port);

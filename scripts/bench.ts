@@ -216,6 +216,7 @@ interface LoadgenProgress {
   welcomed: number;
   connected: number;
   acked: number;
+  spooled: number;
   errors: Record<string, number>;
 }
 
@@ -661,8 +662,17 @@ async function benchStorm() {
       await c.kill();
       holding.stop();
       await holding.done;
-      // 3. Agents (same identities) with K attestations each that could not be delivered, backing off.
-      const storm = startLoadgen(['--data', dir, '--agents', String(STORM_AGENTS), '--spool', String(STORM_SPOOL), '--state', stateFile, '--until-drained']);
+      // 3. Agents (same identities) with K attestations each that could not be delivered, backing off. The
+      // restart waits until every agent has its spool signed and has failed to connect at least once, as a
+      // fleet has by the time its collector comes back: the load generator signing 30,000 envelopes is
+      // not part of the collector's recovery.
+      let inBackoff!: () => void;
+      const spooledAndRefused = new Promise<void>((r) => (inBackoff = r));
+      const refusals = (p: LoadgenProgress) => Object.values(p.errors).reduce((n, k) => n + k, 0);
+      const storm = startLoadgen(['--data', dir, '--agents', String(STORM_AGENTS), '--spool', String(STORM_SPOOL), '--state', stateFile, '--until-drained'], (p) => {
+        if (p.spooled === STORM_AGENTS * STORM_SPOOL && refusals(p) >= STORM_AGENTS) inBackoff();
+      });
+      await withTimeout(Promise.race([spooledAndRefused, storm.done.then(() => Promise.reject(new Error('storm loadgen ended early')))]), 600_000, 'storm spooling', storm.stop);
       await sleep(5000);
       // 4. Restart on the same port.
       const restartAt = Date.now();

@@ -5,7 +5,7 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { Agent as HttpsAgent, request } from 'node:https';
 import WebSocket from 'ws';
-import { backoffDelay } from '../agent/daemon.js';
+import { BACKOFF_BASE_MS, backoffCeiling, backoffDelay } from '../agent/daemon.js';
 import { resumingConnect, type TlsSessionCache } from '../agent/tls-session.js';
 import { keyIdOf, publicKeyDigest } from '../protocol/keys.js';
 import { ENROL_PROOF_TYPE, MAX_FRAME_BYTES, PROTOCOL_VERSION, SESSION_PROOF_TYPE, signProof } from '../protocol/messages.js';
@@ -268,7 +268,9 @@ export class SimAgent {
       localAddress: this.localAddress,
     });
     this.ws = ws;
+    let refused = false;
     ws.on('error', (err: Error & { code?: string }) => {
+      refused = err.code === 'ECONNREFUSED';
       if (!this.online) countError(c, err.code ?? 'E_CONNECT');
     });
     ws.on('message', (data, isBinary) => {
@@ -289,7 +291,8 @@ export class SimAgent {
       this.ws = null;
       this.inFlight = 0;
       if (this.env.stopping()) return;
-      const delay = backoffDelay(this.attempt++);
+      // The real agent's backoff, including its shorter ceiling while the collector refuses connections.
+      const delay = backoffDelay(this.attempt++, Math.random, BACKOFF_BASE_MS, backoffCeiling(refused));
       this.reconnectTimer = setTimeout(() => this.connect(), delay);
     });
   }

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { attest, runChecks } from '../../agent/cycle.js';
-import { backoffDelay, jittered } from '../../agent/daemon.js';
+import { createServer } from 'node:net';
+import { BACKOFF_BASE_MS, backoffCeiling, backoffDelay, isRefused, jittered } from '../../agent/daemon.js';
+import { Session } from '../../agent/transport.js';
+import { freePort } from '../helpers/processes.js';
 import { generateDeviceKey } from '../../agent/keystore.js';
 import { Spool } from '../../agent/spool.js';
 import { ensureStateDir, statePaths } from '../../agent/state.js';
@@ -134,5 +137,28 @@ describe('timing', () => {
     expect(backoffDelay(50, () => 1)).toBe(300_000);
     expect(jittered(60_000, () => 0)).toBe(54_000);
     expect(jittered(60_000, () => 1)).toBe(66_000);
+  });
+
+  it('retries a refused connection (collector restarting) within 10 s, any other failure up to the configured ceiling', async () => {
+    expect(backoffDelay(50, () => 1, BACKOFF_BASE_MS, backoffCeiling(true))).toBe(10_000);
+    expect(backoffDelay(50, () => 1, BACKOFF_BASE_MS, backoffCeiling(false))).toBe(300_000);
+    expect(backoffCeiling(true, 2000)).toBe(2000);
+    const key = generateDeviceKey();
+    const enrolment = (port: number) => ({ deviceId: 'dev', url: `https://127.0.0.1:${port}`, caPem: 'unused', caSha256: 'unused', role: 'workstation', intervalSeconds: 300, enrolledAt: '2026-01-01T00:00:00.000Z' });
+    // Nothing listens on the port: refused.
+    const closed = await freePort();
+    const refused = await Session.open(enrolment(closed) as never, key, {} as never).catch((e: unknown) => e);
+    expect(isRefused(refused)).toBe(true);
+    // Something listens and hangs up: the collector is there and failing, not restarting.
+    const server = createServer((socket) => socket.destroy()).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const reset = await Session.open(enrolment(port) as never, key, {} as never).catch((e: unknown) => e);
+      expect(reset).toMatchObject({ code: 'E_CONNECT' });
+      expect(isRefused(reset)).toBe(false);
+    } finally {
+      server.close();
+    }
   });
 });
