@@ -5,6 +5,7 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { Agent as HttpsAgent, request } from 'node:https';
 import WebSocket from 'ws';
+import type { SecureContext } from 'node:tls';
 import { BACKOFF_BASE_MS, backoffCeiling, backoffDelay } from '../agent/daemon.js';
 import { resumingConnect, type TlsSessionCache } from '../agent/tls-session.js';
 import { keyIdOf, publicKeyDigest } from '../protocol/keys.js';
@@ -199,6 +200,11 @@ export interface AgentEnv {
   onDrained(agent: SimAgent): void;
   /** Offer the last TLS session ticket on reconnect (as the agent does); false: a full handshake every time. */
   resumeTls: boolean;
+  /**
+   * The pinned CA, parsed once for every simulated agent of this process: one real agent builds its own,
+   * but ten thousand rebuilding it on every retry would spend the load generator's CPU, not the collector's.
+   */
+  secureContext: SecureContext;
 }
 
 export class SimAgent {
@@ -258,8 +264,10 @@ export class SimAgent {
   connect(): void {
     if (this.ws || this.env.stopping()) return;
     const c = this.env.counters;
+    // ws hands its options to tls.connect, secureContext included (its typings only list `ca`).
+    const tlsOptions: { ca?: string } = { secureContext: this.env.secureContext } as { ca?: string };
     const ws = new WebSocket(this.env.streamUrl, {
-      ca: this.env.target.caPem,
+      ...tlsOptions,
       rejectUnauthorized: true,
       createConnection: this.env.resumeTls ? (resumingConnect(this.tls) as never) : undefined,
       maxPayload: MAX_FRAME_BYTES,

@@ -1,6 +1,7 @@
 // A load-generator worker process (forked by scripts/loadgen.ts): runs its share of the simulated agents,
 // at most ~18,000 sockets so it stays under the open-file limit, and reports counters to the parent.
 import { generateKeyPairSync } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
 import { jittered } from '../agent/daemon.js';
 import { EnrolError, SimAgent, enrol, firstCycleDelay, newCounters, simDeviceOf, sourceAddress, type AgentEnv, type Counters, type Identity, type Target } from './loadgen-agent.js';
 
@@ -64,6 +65,7 @@ async function run(plan: WorkerPlan): Promise<void> {
     counters,
     stopping: () => stopping,
     resumeTls: plan.tlsResume,
+    secureContext: createSecureContext({ ca: plan.target.caPem }),
     onDrained(agent) {
       if (!agent.welcomed) return;
       drained.add(agent.identity.index);
