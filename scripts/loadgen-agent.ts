@@ -264,10 +264,9 @@ export class SimAgent {
   connect(): void {
     if (this.ws || this.env.stopping()) return;
     const c = this.env.counters;
-    // ws hands its options to tls.connect, secureContext included (its typings only list `ca`).
-    const tlsOptions: { ca?: string } = { secureContext: this.env.secureContext } as { ca?: string };
     const ws = new WebSocket(this.env.streamUrl, {
-      ...tlsOptions,
+      // ws hands its options to tls.connect, secureContext included (its typings list only `ca`).
+      ...({ secureContext: this.env.secureContext } as object),
       rejectUnauthorized: true,
       createConnection: this.env.resumeTls ? (resumingConnect(this.tls) as never) : undefined,
       maxPayload: MAX_FRAME_BYTES,
