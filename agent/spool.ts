@@ -310,10 +310,17 @@ export class Spool {
   }
 
   /** status.json is a display: failing to rewrite it (disk full) is logged, never fatal to the spool. */
-  private async status(patch: Parameters<typeof updateAgentStatus>[1]): Promise<void> {
-    await updateAgentStatus(this.paths, patch).catch((err: NodeJS.ErrnoException) => {
-      this.opts.log?.(`status.json not updated: ${isDiskFull(err) ? 'E_DISK_FULL ' : ''}${err.message}`);
-    });
+  /** status.json updates in call order: two acks written at once must not land newest first. */
+  private statusWrites: Promise<void> = Promise.resolve();
+  private lastAcked = 0;
+
+  private status(patch: Parameters<typeof updateAgentStatus>[1]): Promise<void> {
+    this.statusWrites = this.statusWrites.then(() =>
+      updateAgentStatus(this.paths, patch).catch((err: NodeJS.ErrnoException) => {
+        this.opts.log?.(`status.json not updated: ${isDiskFull(err) ? 'E_DISK_FULL ' : ''}${err.message}`);
+      }),
+    );
+    return this.statusWrites;
   }
 
   /** Continue the chain from a head the collector verified (used when local state is older). */
@@ -340,6 +347,13 @@ export class Spool {
     if (this.headDirty) {
       await this.saveHead().catch((err: Error) => this.opts.log?.(`spool: chain.json still not saved: ${isDiskFull(err) ? 'E_DISK_FULL ' : ''}${err.message}`));
     }
+    // The status first: once an entry's file is gone, `run --once` may see an empty spool and exit, and
+    // `status` must then already say it was acked. (A crash in between leaves an entry the collector
+    // confirms as stored at the next welcome.)
+    if (seq > this.lastAcked) {
+      this.lastAcked = seq;
+      await this.status({ lastAckSeq: seq, lastAckAt: new Date().toISOString() });
+    }
     for (const s of await this.pendingSeqs()) {
       if (s > seq) break;
       // While chain.json lags, the entry at the head is where the next open() finds the chain head: a
@@ -347,6 +361,5 @@ export class Spool {
       if (this.headDirty && s === this.head.lastSeq) break;
       await this.remove(s);
     }
-    if (seq > 0) await this.status({ lastAckSeq: seq, lastAckAt: new Date().toISOString() });
   }
 }
