@@ -52,6 +52,31 @@ export function isRefused(err: unknown): boolean {
   return err instanceof VigilError && err.code === 'E_CONNECT' && err.details.includes('ECONNREFUSED');
 }
 
+/**
+ * Reconnect delays. Refused connections and other failures back off separately: an agent that waited out a
+ * collector restart on the short refused ceiling, and then has its first connection to the restarted
+ * collector reset or timed out (everyone else's hello arrives at the same moment), backs off from the base
+ * again, not from the minutes its refusals would have grown the delay to. A session that reaches welcome
+ * starts both over.
+ */
+export class Backoff {
+  private refused = 0;
+  private failed = 0;
+
+  constructor(private readonly random: () => number = Math.random) {}
+
+  /** The delay before the next attempt after a failure (maxMs: the agent's configured ceiling). */
+  next(refused: boolean, maxMs = BACKOFF_MAX_MS): number {
+    const attempt = refused ? this.refused++ : this.failed++;
+    return backoffDelay(attempt, this.random, BACKOFF_BASE_MS, backoffCeiling(refused, maxMs));
+  }
+
+  reset(): void {
+    this.refused = 0;
+    this.failed = 0;
+  }
+}
+
 /** Full-jitter exponential backoff: uniform in [base/4, min(max, base·2^attempt)]. */
 export function backoffDelay(attempt: number, random: () => number = Math.random, base = BACKOFF_BASE_MS, max = BACKOFF_MAX_MS): number {
   const ceiling = Math.min(max, base * 2 ** Math.min(attempt, 30));
@@ -91,6 +116,7 @@ export async function runOnce(ctx: AgentContext, timeoutMs: number): Promise<{ s
   const { seq } = await runCycle(ctx);
   const deadline = ctx.deps.now() + timeoutMs;
   let attempt = 0;
+  const backoff = new Backoff();
   let lastError: VigilError | null = null;
   while (ctx.deps.now() < deadline) {
     try {
@@ -116,8 +142,8 @@ export async function runOnce(ctx: AgentContext, timeoutMs: number): Promise<{ s
       if (lastError.code === 'E_CA_PIN_MISMATCH') break;
     }
     ctx.log(`delivery attempt ${attempt + 1} failed: ${lastError?.code ?? 'closed'} ${lastError?.message ?? ''}`);
-    const ceiling = backoffCeiling(isRefused(lastError), ctx.connection?.maxBackoffMs);
-    await sleep(Math.min(backoffDelay(attempt++, Math.random, BACKOFF_BASE_MS, ceiling), Math.max(0, deadline - ctx.deps.now())));
+    attempt++;
+    await sleep(Math.min(backoff.next(isRefused(lastError), ctx.connection?.maxBackoffMs), Math.max(0, deadline - ctx.deps.now())));
   }
   const pending = (await ctx.spool.pendingSeqs()).length;
   throw new VigilError(
@@ -167,12 +193,12 @@ export async function runDaemon(ctx: AgentContext, signal: AbortSignal, interval
   void cycle();
   drift.start();
 
-  let attempt = 0;
+  const backoff = new Backoff();
   while (!signal.aborted) {
     let failure: unknown = null;
     try {
       session = await Session.open(ctx.enrolment, ctx.key, ctx.spool, undefined, { keepaliveMs: ctx.connection?.keepaliveMs });
-      attempt = 0;
+      backoff.reset();
       if (!intervalOverrideMs) intervalMs = session.welcome.intervalSeconds * 1000;
       ctx.log(`connected to ${ctx.enrolment.url}; collector holds up to sequence ${session.welcome.lastSeq}`);
       ctx.onConnection?.('connected');
@@ -191,7 +217,7 @@ export async function runDaemon(ctx: AgentContext, signal: AbortSignal, interval
       ctx.log(`connect failed: ${err instanceof VigilError ? `${err.code} ` : ''}${(err as Error).message}`);
       ctx.onConnection?.('disconnected', (err as Error).message);
     }
-    const delay = backoffDelay(attempt++, Math.random, BACKOFF_BASE_MS, backoffCeiling(isRefused(failure), ctx.connection?.maxBackoffMs));
+    const delay = backoff.next(isRefused(failure), ctx.connection?.maxBackoffMs);
     ctx.log(`reconnecting in ${(delay / 1000).toFixed(1)} s`);
     await sleep(delay, signal);
   }

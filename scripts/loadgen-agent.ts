@@ -5,8 +5,9 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { Agent as HttpsAgent, request } from 'node:https';
 import WebSocket from 'ws';
-import type { SecureContext } from 'node:tls';
-import { BACKOFF_BASE_MS, backoffCeiling, backoffDelay } from '../agent/daemon.js';
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type SecureContext } from 'node:tls';
+import { Backoff } from '../agent/daemon.js';
 import { resumingConnect, type TlsSessionCache } from '../agent/tls-session.js';
 import { keyIdOf, publicKeyDigest } from '../protocol/keys.js';
 import { ENROL_PROOF_TYPE, MAX_FRAME_BYTES, PROTOCOL_VERSION, SESSION_PROOF_TYPE, signProof } from '../protocol/messages.js';
@@ -194,6 +195,9 @@ export function simDeviceOf(identity: Identity, role = 'workstation'): SimDevice
 export interface AgentEnv {
   target: Target;
   streamUrl: string;
+  /** The collector's address, for the TCP connection the TLS WebSocket then runs over. */
+  host: string;
+  port: number;
   counters: Counters;
   stopping(): boolean;
   /** Called when the agent's spool is empty after a welcome or an ack. */
@@ -212,8 +216,10 @@ export class SimAgent {
   private inFlight = 0;
   private ws: WebSocket | null = null;
   private window = 1;
-  private attempt = 0;
+  private readonly backoff = new Backoff();
   private reconnectTimer: NodeJS.Timeout | undefined;
+  /** A TCP connection attempt is under way (no WebSocket yet). */
+  private connecting = false;
   private online = false;
   /** Has had a welcome at least once in this run. */
   welcomed = false;
@@ -261,23 +267,54 @@ export class SimAgent {
     return { seq, text, hash: createHash('sha256').update(text).digest('hex'), sentAt: 0, sends: 0 };
   }
 
+  /**
+   * TCP first, then TLS and the WebSocket over the connected socket. A refused attempt (collector
+   * restarting) then costs this process a socket only: ten thousand simulated agents building a TLS
+   * connection for every refused retry would spend the collector's machine's CPU, where a real agent spends
+   * its own.
+   */
   connect(): void {
-    if (this.ws || this.env.stopping()) return;
+    if (this.ws || this.connecting || this.env.stopping()) return;
+    this.connecting = true;
     const c = this.env.counters;
+    const sock = netConnect({ host: this.env.host, port: this.env.port, localAddress: this.localAddress });
+    const timer = setTimeout(() => sock.destroy(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })), HANDSHAKE_TIMEOUT_MS);
+    sock.once('error', (err: Error & { code?: string }) => {
+      clearTimeout(timer);
+      this.connecting = false;
+      countError(c, err.code ?? 'E_CONNECT');
+      this.retry(err.code === 'ECONNREFUSED');
+    });
+    sock.once('connect', () => {
+      clearTimeout(timer);
+      sock.removeAllListeners('error');
+      this.connecting = false;
+      if (this.env.stopping()) sock.destroy();
+      else this.open(sock);
+    });
+  }
+
+  private retry(refused: boolean): void {
+    if (this.env.stopping()) return;
+    // The real agent's backoff, including its shorter ceiling while the collector refuses connections.
+    this.reconnectTimer = setTimeout(() => this.connect(), this.backoff.next(refused));
+  }
+
+  private open(sock: Socket): void {
+    const c = this.env.counters;
+    const overSocket = (opts: ConnectionOptions & { host?: string }) => ({ ...opts, socket: sock });
+    const resuming = resumingConnect(this.tls);
     const ws = new WebSocket(this.env.streamUrl, {
       // ws hands its options to tls.connect, secureContext included (its typings list only `ca`).
       ...({ secureContext: this.env.secureContext } as object),
       rejectUnauthorized: true,
-      createConnection: this.env.resumeTls ? (resumingConnect(this.tls) as never) : undefined,
+      createConnection: (this.env.resumeTls ? (opts: ConnectionOptions & { host?: string }) => resuming(overSocket(opts)) : (opts: ConnectionOptions) => tlsConnect(overSocket(opts))) as never,
       maxPayload: MAX_FRAME_BYTES,
       perMessageDeflate: false,
       handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
-      localAddress: this.localAddress,
     });
     this.ws = ws;
-    let refused = false;
     ws.on('error', (err: Error & { code?: string }) => {
-      refused = err.code === 'ECONNREFUSED';
       if (!this.online) countError(c, err.code ?? 'E_CONNECT');
     });
     ws.on('message', (data, isBinary) => {
@@ -297,10 +334,7 @@ export class SimAgent {
       this.online = false;
       this.ws = null;
       this.inFlight = 0;
-      if (this.env.stopping()) return;
-      // The real agent's backoff, including its shorter ceiling while the collector refuses connections.
-      const delay = backoffDelay(this.attempt++, Math.random, BACKOFF_BASE_MS, backoffCeiling(refused));
-      this.reconnectTimer = setTimeout(() => this.connect(), delay);
+      this.retry(false);
     });
   }
 
@@ -317,7 +351,7 @@ export class SimAgent {
       case 'welcome':
         this.online = true;
         this.welcomed = true;
-        this.attempt = 0;
+        this.backoff.reset();
         c.connected++;
         c.sessions++;
         this.window = Number(m.window) || 1;

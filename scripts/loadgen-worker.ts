@@ -62,6 +62,8 @@ async function run(plan: WorkerPlan): Promise<void> {
   const env: AgentEnv = {
     target: plan.target,
     streamUrl,
+    host: new URL(plan.target.url).hostname.replace(/^\[|\]$/g, ''),
+    port: Number(new URL(plan.target.url).port) || 443,
     counters,
     stopping: () => stopping,
     resumeTls: plan.tlsResume,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { attest, runChecks } from '../../agent/cycle.js';
 import { createServer } from 'node:net';
-import { BACKOFF_BASE_MS, backoffCeiling, backoffDelay, isRefused, jittered } from '../../agent/daemon.js';
+import { BACKOFF_BASE_MS, Backoff, backoffCeiling, backoffDelay, isRefused, jittered } from '../../agent/daemon.js';
 import { Session } from '../../agent/transport.js';
 import { freePort } from '../helpers/processes.js';
 import { generateDeviceKey } from '../../agent/keystore.js';
@@ -137,6 +137,24 @@ describe('timing', () => {
     expect(backoffDelay(50, () => 1)).toBe(300_000);
     expect(jittered(60_000, () => 0)).toBe(54_000);
     expect(jittered(60_000, () => 1)).toBe(66_000);
+  });
+
+  it('backs off from refusals and from other failures separately: a reset after a restart does not inherit the outage', () => {
+    const b = new Backoff(() => 1);
+    // The collector is down for a while: refusals grow to their 10 s ceiling.
+    expect([1, 2, 3, 4, 5, 6].map(() => b.next(true))).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000]);
+    // It is back and resets the first connection under the load of the whole fleet: the other backoff
+    // starts from the base instead of from 2^6 s.
+    expect(b.next(false)).toBe(1000);
+    expect(b.next(false)).toBe(2000);
+    expect(b.next(true)).toBe(10_000);
+    // Repeated failures of a running collector still grow to the configured ceiling.
+    for (let i = 0; i < 20; i++) b.next(false, 60_000);
+    expect(b.next(false, 60_000)).toBe(60_000);
+    // A welcome starts both over.
+    b.reset();
+    expect(b.next(true)).toBe(1000);
+    expect(b.next(false)).toBe(1000);
   });
 
   it('retries a refused connection (collector restarting) within 10 s, any other failure up to the configured ceiling', async () => {
