@@ -1,8 +1,10 @@
 // npm run bench [-- --json] [--quick] [--only a,b] [--skip a,b] [sizes…]: one table, every figure measured
 // in this run on this machine. Parts (names for --only/--skip):
-//   verify       bare ES256 verifies per second on one core, over a realistic attestation;
+//   verify       bare ES256 verifies per second on one core, over a realistic attestation (and the bare
+//                parsing each attestation needs besides: JSON, base64, SHA-256);
 //   ws           bare TLS WebSocket messages per second on loopback (envelope-sized frames, one small ack
 //                each, window 16; a separate server process that does nothing else);
+//   floor        RSS per TLS WebSocket session of a process that holds sessions and does nothing else;
 //   db           bare inserts per second of envelope-sized rows in transactions of 256, SQLite and PostgreSQL;
 //   inprocess    collector ingest in this process, 20 agents (the original figure, kept for comparison);
 //   ingest       collector ingest per second (verified, stored verbatim, evaluated, acked) on SQLite and on
@@ -303,10 +305,11 @@ function verifyRate(envelopeText: string, publicKey: KeyObject): { perSecond: nu
 async function benchVerify(checks: Predicate['checks']) {
   const d = simDevice(0);
   const at = new Date().toISOString();
-  const fleet = verifyRate(signedEnvelope(d, predicateFor(d, 1, d.digest, at, allChecks(d, 0, Math.floor(Date.now() / 86_400_000), at))), d.publicKey);
+  const fleetEnvelope = signedEnvelope(d, predicateFor(d, 1, d.digest, at, allChecks(d, 0, Math.floor(Date.now() / 86_400_000), at)));
+  const fleet = verifyRate(fleetEnvelope, d.publicKey);
   const key = generateDeviceKey();
   const realFacts = verifyRate(benchEnvelope(key, 1, key.digest, checks), key.publicKey);
-  return { ...fleet, realFacts };
+  return { ...fleet, realFacts, parse: parseRate(fleetEnvelope) };
 }
 
 /** Envelope-sized frames over TLS WebSockets to a server process that only acks: the transport's ceiling. */
@@ -359,6 +362,81 @@ async function benchWebSocket(frameBytes: number): Promise<{ messagesPerSecond: 
   } finally {
     server.kill();
   }
+}
+
+/**
+ * What one TLS WebSocket session costs a Node process that holds it and does nothing else (the
+ * bench-ws-server process, the collector's TLS and ws settings): the floor under the collector's RSS per
+ * session. Measured idle after the handshake, then after one envelope-sized frame on each session (what
+ * every agent sends each interval).
+ */
+async function benchSessionFloor(frameBytes: number) {
+  const sessions = quick ? 1000 : 5000;
+  const tls = createTlsMaterial(defaultServerNames(['127.0.0.1']));
+  const server = fork(join(dist, 'scripts', 'bench-ws-server.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const rss = () =>
+    new Promise<{ rss: number; sessions: number }>((ok) => {
+      server.once('message', (m: { rss: number; sessions: number }) => ok(m));
+      server.send({ type: 'rss' });
+    });
+  const sockets: WebSocket[] = [];
+  try {
+    const port = await new Promise<number>((ok, fail) => {
+      server.once('message', (m: { port: number }) => ok(m.port));
+      server.once('exit', (code) => fail(new Error(`ws server exited (${code})`)));
+      server.send({ cert: tls.certPem, key: tls.keyPem });
+    });
+    await sleep(1000);
+    const before = await rss();
+    const open = () => {
+      const ws = new WebSocket(`wss://127.0.0.1:${port}/`, { ca: tls.caPem, perMessageDeflate: false });
+      sockets.push(ws);
+      return new Promise<void>((ok, fail) => {
+        ws.once('open', () => ok());
+        ws.once('error', fail);
+      });
+    };
+    for (let i = 0; i < sessions; i += 100) await Promise.all(Array.from({ length: Math.min(100, sessions - i) }, open));
+    await sleep(3000);
+    const idle = await rss();
+    const frame = JSON.stringify({ v: 1, type: 'attestation', seq: 1, envelope: 'x'.repeat(Math.max(0, frameBytes - 60)) });
+    await Promise.all(sockets.map((ws) => new Promise<void>((ok) => (ws.once('message', () => ok()), ws.send(frame)))));
+    await sleep(3000);
+    const used = await rss();
+    const kb = (r: { rss: number }) => Number(((r.rss - before.rss) / sessions / 1024).toFixed(1));
+    return {
+      sessions: idle.sessions,
+      rssBeforeMb: Math.round(before.rss / 1e6),
+      idleKbPerSession: kb(idle),
+      afterOneFrameKbPerSession: kb(used),
+      frameBytes: frame.length,
+      /** 50,000 such sessions, idle, in MB: the transport alone, before any collector state. */
+      projected50kIdleMb: Math.round((before.rss + ((idle.rss - before.rss) / sessions) * 50_000) / 1e6),
+    };
+  } finally {
+    sockets.forEach((ws) => ws.terminate());
+    server.kill();
+  }
+}
+
+/**
+ * The parsing every attestation needs before and besides its signature check, on one core: the frame's
+ * JSON, the envelope's JSON, the base64 payload, the statement's JSON, and the SHA-256 of the stored bytes.
+ */
+function parseRate(envelopeText: string): { perSecond: number } {
+  const frame = JSON.stringify({ v: 1, type: 'attestation', seq: 1, envelope: envelopeText });
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < 3000) {
+    for (let i = 0; i < 20; i++) {
+      const msg = JSON.parse(frame) as { envelope: string };
+      const env = JSON.parse(msg.envelope) as { payload: string };
+      const statement = JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8')) as { predicate?: unknown };
+      createHash('sha256').update(msg.envelope).digest();
+      if (statement.predicate) n++;
+    }
+  }
+  return { perSecond: Math.round(n / ((performance.now() - start) / 1000)) };
 }
 
 /** Rows shaped like `envelopes`, inserted one statement each inside transactions of MAX_BATCH, as ingest does. */
@@ -748,6 +826,7 @@ async function main() {
   const verifyR = await part('verify', () => benchVerify(checks));
   const envelopeBytes = verifyR && !failed(verifyR) ? verifyR.envelopeBytes : 6000;
   const ws = await part('ws', () => benchWebSocket(envelopeBytes));
+  const sessionFloor = await part('floor', () => benchSessionFloor(envelopeBytes));
   const db = wants('db') ? await benchDb(envelopeBytes) : undefined;
   const inprocess = await part('inprocess', () => benchInProcess(checks));
   const ingestSqlite = await part('ingest', () => benchIngest('sqlite'));
@@ -784,6 +863,7 @@ async function main() {
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, node: process.version, openFileLimit: await openFileLimit(), loadAverageAtStart, loadAverageAtEnd: loadavg().map((x) => Number(x.toFixed(1))) },
     verify: verifyR,
     ws,
+    sessionFloor,
     db,
     inprocess,
     ingest: { sqlite: ingestSqlite, pg: ingestPg, verifyRatio: { sqlite: ratio(ingestSqlite), pg: ratio(ingestPg) } },
@@ -805,13 +885,17 @@ async function main() {
   type Conn = Exclude<typeof connections, { error: string } | undefined>;
   type Storm = Exclude<typeof storm, { error: string } | undefined>;
   type Two = Exclude<typeof two, { error: string } | undefined>;
+  type Floor = Exclude<typeof sessionFloor, { error: string } | undefined>;
   const rows: unknown[][] = [
     ['machine', `${out.machine.cpus} × ${out.machine.cpuModel}, node ${out.machine.node}, open files ${out.machine.openFileLimit}`],
     ['load average (1/5/15 min) at start / end, other work included', `${loadAverageAtStart.join(' ')} / ${out.machine.loadAverageAtEnd.join(' ')}`],
     ['envelope size (bytes, simulated fleet: what loadgen sends)', show(verifyR, (v: { envelopeBytes: number }) => v.envelopeBytes)],
     ['bare ES256 verifies / s (1 core, that envelope)', show(verifyR, (v: { perSecond: number }) => v.perSecond)],
     ["bare ES256 verifies / s (1 core, this machine's real facts)", show(verifyR, (v: { realFacts: { perSecond: number; envelopeBytes: number } }) => `${v.realFacts.perSecond} (${v.realFacts.envelopeBytes} bytes)`)],
+    ['bare parse / s (1 core, that envelope: frame, envelope and statement JSON, base64, SHA-256)', show(verifyR, (v: { parse: { perSecond: number } }) => v.parse.perSecond)],
     ['bare TLS WebSocket messages / s (envelope-sized, acked, loopback)', show(ws, (v: { messagesPerSecond: number }) => v.messagesPerSecond)],
+    ['bare TLS WebSocket session RSS (KB each, idle / after one envelope; process holding only them)', show(sessionFloor, (v: Floor) => `${v.idleKbPerSession} / ${v.afterOneFrameKbPerSession} (${v.sessions} sessions)`)],
+    ['  50,000 such idle sessions, transport alone (MB)', show(sessionFloor, (v: Floor) => v.projected50kIdleMb)],
     [`bare inserts / s, SQLite (envelope rows, ${MAX_BATCH} per transaction)`, show(db?.sqlite, (v: { insertsPerSecond: number }) => v.insertsPerSecond)],
     [`bare inserts / s, PostgreSQL (durable, ${MAX_BATCH} per transaction)`, show(db?.pg, (v: { insertsPerSecond: number }) => v.insertsPerSecond)],
     [`in-process ingest / s (${DEVICES} agents, SQLite)`, show(inprocess, (v: { perSecond: number; ackP50Ms: number; ackP99Ms: number }) => `${v.perSecond} (p50 ${v.ackP50Ms} ms, p99 ${v.ackP99Ms} ms)`)],
