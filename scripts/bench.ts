@@ -76,6 +76,8 @@ const STORM_AGENTS = num('--storm-agents', quick ? 1000 : 10_000);
 const STORM_SPOOL = num('--storm-spool', 3);
 const STORM_DB = list('--storm-db')?.[0] ?? 'pg';
 const STORM_WORKERS = num('--storm-workers', STORM_DB === 'pg' ? 2 : 0);
+/** Extra settings for the bench's PostgreSQL server: --pg-set max_wal_size=4GB,checkpoint_timeout=30min */
+const PG_SET = Object.fromEntries((list('--pg-set') ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 
 const dist = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(dist, 'collector', 'cli.js');
@@ -219,6 +221,8 @@ interface LoadgenProgress {
   connected: number;
   acked: number;
   spooled: number;
+  /** Longest event-loop stall of a load generator process since its previous report, ms. */
+  lagMaxMs: number;
   errors: Record<string, number>;
 }
 
@@ -268,10 +272,23 @@ async function countStored(dir: string): Promise<{ rows: number; distinct: numbe
   }
 }
 
+/** PostgreSQL checkpoints so far (timed and requested), to tell a storm that met one from one that did not. */
+async function pgCheckpoints(dir: string): Promise<{ timed: number; requested: number } | null> {
+  const db = await openCollectorDb(dir);
+  try {
+    const r = await db.get<{ timed: number; requested: number }>('SELECT checkpoints_timed AS timed, checkpoints_req AS requested FROM pg_stat_bgwriter');
+    return { timed: Number(r!.timed), requested: Number(r!.requested) };
+  } catch {
+    return null; // SQLite, or a server where the view moved (pg_stat_checkpointer, PostgreSQL 17)
+  } finally {
+    await db.close();
+  }
+}
+
 let pgCluster: PgCluster | null = null;
 let pgSeq = 0;
 async function pgDatabase(): Promise<string> {
-  pgCluster ??= await startPgCluster({ settings: { max_connections: 300 } });
+  pgCluster ??= await startPgCluster({ settings: { max_connections: 300, ...PG_SET } });
   return pgCluster.createDatabase(`bench_${process.pid}_${++pgSeq}`);
 }
 
@@ -747,19 +764,28 @@ async function benchStorm() {
       let inBackoff!: () => void;
       const spooledAndRefused = new Promise<void>((r) => (inBackoff = r));
       const refusals = (p: LoadgenProgress) => Object.values(p.errors).reduce((n, k) => n + k, 0);
+      let restartAt = 0;
+      let loadgenLagMaxMs = 0; // after the restart only: signing the spools before it stalls the loop too
       const storm = startLoadgen(['--data', dir, '--agents', String(STORM_AGENTS), '--spool', String(STORM_SPOOL), '--state', stateFile, '--until-drained'], (p) => {
         if (p.spooled === STORM_AGENTS * STORM_SPOOL && refusals(p) >= STORM_AGENTS) inBackoff();
+        if (restartAt) loadgenLagMaxMs = Math.max(loadgenLagMaxMs, p.lagMaxMs);
       });
       await withTimeout(Promise.race([spooledAndRefused, storm.done.then(() => Promise.reject(new Error('storm loadgen ended early')))]), 600_000, 'storm spooling', storm.stop);
       await sleep(5000);
       // 4. Restart on the same port.
-      const restartAt = Date.now();
+      const checkpointsBefore = db === 'pg' ? await pgCheckpoints(dir) : null;
+      restartAt = Date.now();
       restarted = await startCollectorProc(dir, { workers });
       const s = await withTimeout(storm.done, 600_000, 'storm recovery', storm.stop);
       const expected = STORM_AGENTS * STORM_SPOOL;
       const stored = await countStored(dir);
+      const checkpointsAfter = db === 'pg' ? await pgCheckpoints(dir) : null;
       return {
         db,
+        checkpointsDuringRecovery:
+          checkpointsBefore && checkpointsAfter
+            ? { timed: checkpointsAfter.timed - checkpointsBefore.timed, requested: checkpointsAfter.requested - checkpointsBefore.requested }
+            : null,
         collectorProcesses: (workers ?? 0) + 1,
         agents: STORM_AGENTS,
         spoolPerAgent: STORM_SPOOL,
@@ -772,6 +798,7 @@ async function benchStorm() {
         collectorRestartSeconds: Number(((restarted.listeningAt - restartAt) / 1000).toFixed(1)),
         recoverySeconds: s.allDrainedAt ? Number(((s.allDrainedAt - restartAt) / 1000).toFixed(1)) : null,
         errors: s.errors,
+        loadgenLagMaxMs,
       };
     } finally {
       await (restarted ?? c).stop();
@@ -912,6 +939,8 @@ async function main() {
     ['  collector restart → listening (s)', show(storm, (v: Storm) => v.collectorRestartSeconds)],
     ['  restart → every spooled attestation acked (s)', show(storm, (v: Storm) => v.recoverySeconds ?? 'not all acked')],
     ['  stored / lost / duplicated rows / duplicate acks', show(storm, (v: Storm) => `${v.stored} / ${v.lost} / ${v.storedDuplicates} / ${v.duplicateAcks}`)],
+    ['  load generator: longest event-loop stall after the restart (ms)', show(storm, (v: Storm) => v.loadgenLagMaxMs)],
+    ['  PostgreSQL checkpoints during recovery (timed / requested)', show(storm, (v: Storm) => (v.checkpointsDuringRecovery ? `${v.checkpointsDuringRecovery.timed} / ${v.checkpointsDuringRecovery.requested}` : 'n/a'))],
     ['agent check cycle, wall (ms, median of 3)', show(agent, (v: { cycleMsMedian: number }) => v.cycleMsMedian)],
     ['agent check cycle, peak RSS (MB)', show(agent, (v: { peakRssMb: number }) => v.peakRssMb)],
   ];

@@ -1,6 +1,7 @@
 // A load-generator worker process (forked by scripts/loadgen.ts): runs its share of the simulated agents,
 // at most ~18,000 sockets so it stays under the open-file limit, and reports counters to the parent.
 import { generateKeyPairSync } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createSecureContext } from 'node:tls';
 import { jittered } from '../agent/daemon.js';
 import { EnrolError, SimAgent, enrol, firstCycleDelay, newCounters, simDeviceOf, sourceAddress, type AgentEnv, type Counters, type Identity, type Target } from './loadgen-agent.js';
@@ -40,6 +41,10 @@ export interface WorkerReport {
   allWelcomedAt: number;
   allDrainedAt: number;
   rss: number;
+  /** Longest event-loop stall since the previous report, ms: above a second or so, the simulator (not the collector) is the bottleneck. */
+  lagMaxMs: number;
+  /** Longest stall since the worker started, ms. */
+  lagMaxEverMs: number;
 }
 
 export type WorkerMsg = WorkerReport | { type: 'identities'; identities: Identity[] } | { type: 'fatal'; message: string };
@@ -75,7 +80,17 @@ async function run(plan: WorkerPlan): Promise<void> {
     },
   };
 
+  const loop = monitorEventLoopDelay({ resolution: 20 });
+  loop.enable();
+  let lagMaxEverMs = 0;
+  let lastReportAt = 0;
   const report = (final: boolean): WorkerReport => {
+    // The histogram, and how late this report's own timer is: a loop blocked for seconds shows in both.
+    const now = Date.now();
+    const lagMaxMs = Math.round(Math.max(loop.max / 1e6, lastReportAt ? now - lastReportAt - 1000 : 0));
+    lastReportAt = now;
+    loop.reset();
+    lagMaxEverMs = Math.max(lagMaxEverMs, lagMaxMs);
     let pending = 0;
     let welcomed = 0;
     for (const a of agents) {
@@ -99,6 +114,8 @@ async function run(plan: WorkerPlan): Promise<void> {
       allWelcomedAt,
       allDrainedAt,
       rss: process.memoryUsage().rss,
+      lagMaxMs,
+      lagMaxEverMs,
     };
   };
   const ticker = setInterval(() => send(report(false)), 1000);

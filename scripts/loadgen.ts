@@ -67,6 +67,8 @@ export interface LoadgenSummary extends Omit<Counters, 'latencies' | 'latencySee
   ackP50Ms: number | null;
   ackP99Ms: number | null;
   loadgenRssMb: number;
+  /** Longest event-loop stall of any load generator process, ms. */
+  loadgenLagMaxMs: number;
 }
 
 interface StateFile {
@@ -195,6 +197,8 @@ function aggregate(reports: WorkerReport[]) {
     allWelcomedAt: maxAll((r) => r.allWelcomedAt),
     allDrainedAt: maxAll((r) => r.allDrainedAt),
     rss: sum((r) => r.rss),
+    lagMaxMs: Math.max(0, ...reports.map((r) => r.lagMaxMs)),
+    lagMaxEverMs: Math.max(0, ...reports.map((r) => r.lagMaxEverMs)),
   };
 }
 
@@ -263,6 +267,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stopAll('signal'));
   process.on('disconnect', () => stopAll('parent gone'));
 
+  // State writes one at a time: two in flight share the temporary file, and the second rename failed
+  // with ENOENT when the final write met a periodic one still running.
+  let stateWrites: Promise<void> = Promise.resolve();
+  const writeState = () => (stateWrites = stateWrites.catch(() => undefined).then(() => saveState(o.state!, target, identities)));
   let last = { at: startedAt, acked: 0, enrolled: 0 };
   const tick = setInterval(() => {
     const all = [...reports.values()];
@@ -274,13 +282,13 @@ async function main(): Promise<void> {
     say(
       `[${((now - startedAt) / 1000).toFixed(0).padStart(5)} s] enrolled ${a.enrolled} (+${Math.round((a.enrolled - last.enrolled) / dt)}/s) connected ${a.connected}/${o.agents} ` +
         `welcomed ${a.welcomed} sent ${a.sent} acked ${a.acked} (+${Math.round((a.acked - last.acked) / dt)}/s) dup ${a.duplicates} lost ${a.lost} pending ${a.pending}` +
-        ` rss ${Math.round(a.rss / 1e6)} MB${errs ? ` errors ${errs}` : ''}`,
+        ` rss ${Math.round(a.rss / 1e6)} MB lag ${a.lagMaxMs} ms${errs ? ` errors ${errs}` : ''}`,
     );
     last = { at: now, acked: a.acked, enrolled: a.enrolled };
     process.send?.({ type: 'progress', at: now, ...a });
     if (stateDirty && o.state) {
       stateDirty = false;
-      void saveState(o.state, target, identities).catch((err: Error) => say(`cannot write ${o.state}: ${err.message}`));
+      void writeState().catch((err: Error) => say(`cannot write ${o.state}: ${err.message}`));
     }
     if (o.untilDrained && all.length === children.length && a.welcomed === o.agents && a.drained === o.agents) {
       drainedSince ||= now;
@@ -291,7 +299,7 @@ async function main(): Promise<void> {
 
   await Promise.all(exits);
   clearInterval(tick);
-  if (o.state) await saveState(o.state, target, identities);
+  if (o.state) await writeState();
   const finalReports = children.map((_, p) => finals.get(p) ?? reports.get(p)).filter((r): r is WorkerReport => Boolean(r));
   const a = aggregate(finalReports);
   const latencies = finalReports.flatMap((r) => r.counters.latencies ?? []).sort((x, y) => x - y);
@@ -327,6 +335,7 @@ async function main(): Promise<void> {
     ackP50Ms: percentile(latencies, 50),
     ackP99Ms: percentile(latencies, 99),
     loadgenRssMb: Math.round(a.rss / 1e6),
+    loadgenLagMaxMs: a.lagMaxEverMs,
   };
   say(
     `loadgen: stopped (${summary.stop}) after ${summary.seconds} s: ${summary.acked} acked (${summary.ackedPerSecond}/s, p50 ${summary.ackP50Ms} ms, p99 ${summary.ackP99Ms} ms), ` +

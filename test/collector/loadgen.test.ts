@@ -68,6 +68,8 @@ describe('loadgen', () => {
     expect(s).toMatchObject({ agents: AGENTS, enrolled: AGENTS, welcomed: AGENTS, spooled: AGENTS * 5, acked: AGENTS * 5, duplicates: 0, lost: 0, pending: 0, resent: 0 });
     expect(s.errors).toEqual({});
     expect(s.ackP99Ms).toBeGreaterThan(0);
+    // Its own event-loop stalls are reported, so a run can tell a saturated simulator from a slow collector.
+    expect(Number.isFinite(s.loadgenLagMaxMs) && s.loadgenLagMaxMs >= 0).toBe(true);
     expect(await stored()).toMatchObject({ rows: AGENTS * 5, hashes: AGENTS * 5, devices: AGENTS });
     expect(await lastSeqs()).toEqual(Array(AGENTS).fill(5));
   }, 60_000);
