@@ -75,6 +75,7 @@ const CONNECT_RATE = num('--connect-rate', 1500);
 const STORM_AGENTS = num('--storm-agents', quick ? 1000 : 10_000);
 const STORM_SPOOL = num('--storm-spool', 3);
 const STORM_DB = list('--storm-db')?.[0] ?? 'pg';
+const STORM_PROCS = num('--storm-procs', 0); // load generator processes for the storm (0: the load generator's default)
 const STORM_WORKERS = num('--storm-workers', STORM_DB === 'pg' ? 2 : 0);
 /** Extra settings for the bench's PostgreSQL server: --pg-set max_wal_size=4GB,checkpoint_timeout=30min */
 const PG_SET = Object.fromEntries((list('--pg-set') ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
@@ -766,7 +767,8 @@ async function benchStorm() {
       const refusals = (p: LoadgenProgress) => Object.values(p.errors).reduce((n, k) => n + k, 0);
       let restartAt = 0;
       let loadgenLagMaxMs = 0; // after the restart only: signing the spools before it stalls the loop too
-      const storm = startLoadgen(['--data', dir, '--agents', String(STORM_AGENTS), '--spool', String(STORM_SPOOL), '--state', stateFile, '--until-drained'], (p) => {
+      const procs = STORM_PROCS ? ['--procs', String(STORM_PROCS)] : [];
+      const storm = startLoadgen(['--data', dir, '--agents', String(STORM_AGENTS), '--spool', String(STORM_SPOOL), '--state', stateFile, '--until-drained', ...procs], (p) => {
         if (p.spooled === STORM_AGENTS * STORM_SPOOL && refusals(p) >= STORM_AGENTS) inBackoff();
         if (restartAt) loadgenLagMaxMs = Math.max(loadgenLagMaxMs, p.lagMaxMs);
       });
