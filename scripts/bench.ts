@@ -78,7 +78,13 @@ const STORM_DB = list('--storm-db')?.[0] ?? 'pg';
 const STORM_PROCS = num('--storm-procs', 0); // load generator processes for the storm (0: the load generator's default)
 const STORM_WORKERS = num('--storm-workers', STORM_DB === 'pg' ? 2 : 0);
 /** Extra settings for the bench's PostgreSQL server: --pg-set max_wal_size=4GB,checkpoint_timeout=30min */
-const PG_SET = Object.fromEntries((list('--pg-set') ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+const PG_SET = Object.fromEntries(
+  (list('--pg-set') ?? []).map((kv) => {
+    const m = /^(\w+)=(.+)$/.exec(kv);
+    if (!m) throw new Error(`--pg-set: expected name=value, got "${kv}"`);
+    return [m[1]!, m[2]!];
+  }),
+);
 
 const dist = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(dist, 'collector', 'cli.js');

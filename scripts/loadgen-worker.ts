@@ -50,6 +50,7 @@ export interface WorkerReport {
 export type WorkerMsg = WorkerReport | { type: 'identities'; identities: Identity[] } | { type: 'fatal'; message: string };
 
 const send = (m: WorkerMsg) => process.send?.(m);
+const REPORT_MS = 1000;
 
 async function run(plan: WorkerPlan): Promise<void> {
   const counters = newCounters();
@@ -87,7 +88,7 @@ async function run(plan: WorkerPlan): Promise<void> {
   const report = (final: boolean): WorkerReport => {
     // The histogram, and how late this report's own timer is: a loop blocked for seconds shows in both.
     const now = Date.now();
-    const lagMaxMs = Math.round(Math.max(loop.max / 1e6, lastReportAt ? now - lastReportAt - 1000 : 0));
+    const lagMaxMs = Math.round(Math.max(loop.max / 1e6, lastReportAt ? now - lastReportAt - REPORT_MS : 0));
     lastReportAt = now;
     loop.reset();
     lagMaxEverMs = Math.max(lagMaxEverMs, lagMaxMs);
@@ -118,7 +119,7 @@ async function run(plan: WorkerPlan): Promise<void> {
       lagMaxEverMs,
     };
   };
-  const ticker = setInterval(() => send(report(false)), 1000);
+  const ticker = setInterval(() => send(report(false)), REPORT_MS);
 
   process.on('message', (m: ParentMsg) => {
     if (m.type !== 'stop' || stopping) return;
